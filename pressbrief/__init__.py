@@ -1,0 +1,1 @@
+"""pressbrief: structured briefing content in, branded print-ready PDF one-pagers out."""

@@ -1,0 +1,74 @@
+"""pressbrief.yaml → `Config`: finding the project, reading its config, checking brand values.
+
+`find_project` looks for the nearest pressbrief.yaml in a folder or above it, as git finds
+.git; without one the built-in defaults (`model.Config()`) apply and the folder of the
+brief is the project.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+from . import fonts
+from .content import read_model, suggest
+from .errors import ContentError, Problem
+from .model import Config
+
+CONFIG_NAME = "pressbrief.yaml"
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest pressbrief.yaml in `start` (a folder or a file's folder) or above."""
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / CONFIG_NAME).is_file():
+            return candidate / CONFIG_NAME
+    return None
+
+
+def load_config(start: Path) -> Config:
+    """The config of the project `start` belongs to; raises ContentError listing every problem."""
+    file = find_config(start)
+    if file is None:
+        folder = start.resolve() if start.is_dir() else start.resolve().parent
+        return Config(root=folder)
+    problems: list[Problem] = []
+    config, lines = read_model(Config, file, problems)
+    if config is not None:
+        config = dataclasses.replace(config, root=file.parent, source=file)
+        _check(config, file, lines, problems)
+    if problems or config is None:
+        raise ContentError(problems)
+    return config
+
+
+def _check(config: Config, file: Path, lines: dict[str, int], problems: list[Problem]) -> None:
+    def problem(path: str, message: str) -> None:
+        problems.append(Problem(file, lines.get(path, 1), path, message))
+
+    brand = config.brand
+    for name in ("primary", "accent", "tint"):
+        value = getattr(brand, name)
+        if not _COLOUR.fullmatch(value):
+            problem(f"brand.{name}", f"'{value}' is not a colour; expected #rrggbb, e.g. #14284b")
+    available = fonts.families()
+    for name in ("heading_font", "body_font"):
+        value = getattr(brand, name)
+        if value not in available:
+            problem(f"brand.{name}", f"'{value}' is not a bundled font{suggest(value, available)}; "
+                    f"available: {', '.join(available)}")
+    org = config.organization
+    if org.logo:
+        assert config.root is not None
+        logo = (config.root / org.logo).resolve()
+        if not logo.is_relative_to(config.root.resolve()):
+            problem("organization.logo", f"'{org.logo}' is outside the project folder")
+        elif not logo.is_file():
+            problem("organization.logo", f"'{org.logo}' does not exist (looked for {logo})")
+        if not org.logo_alt:
+            problem("organization.logo", "a logo needs alternative text: add organization.logo_alt")

@@ -1,0 +1,68 @@
+"""Every exception pressbrief raises, each saying who raises it.
+
+The CLI maps each class to an exit code (`exit_code`) and prints `str(error)`;
+the library never prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class PressbriefError(Exception):
+    """Base class of every error pressbrief raises on purpose."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one field of one file."""
+
+    file: Path
+    line: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.file}:{self.line}: {where}{self.message}"
+
+
+class ContentError(PressbriefError):
+    """Raised by `content` (briefs) and `config` (pressbrief.yaml) with every problem found.
+
+    Also carries characters that no bundled font covers (`fonts.check_coverage`).
+    """
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (str(p.file), p.line, p.path))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class DoesNotFitError(PressbriefError):
+    """Raised by `fit` when a one-pager does not fit on one page even at its tightest step."""
+
+    exit_code = 3
+
+
+class LayoutError(PressbriefError):
+    """Raised by `layouts` for a missing layout or a template error, and by `pdf` when the
+    layout asks for a resource the sandbox refuses."""
+
+    exit_code = 4
+
+
+class OutputError(PressbriefError):
+    """Raised by `output` when the PDF cannot be written where it was asked to go."""
+
+    exit_code = 5
+
+
+class ProjectError(PressbriefError):
+    """Raised by `project` when a project folder or a brief to scaffold is not usable."""
+
+    exit_code = 6

@@ -1,0 +1,73 @@
+"""Brief + config + layout → one HTML document (string) ready for WeasyPrint.
+
+Content reaches the template only as data: Jinja autoescapes every value, Markdown is
+rendered with raw HTML disabled, so `{{ 7*7 }}` or `<script>` in a brief prints literally.
+Colours and fonts from the config are validated before they reach the CSS.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime, timedelta
+from importlib.metadata import version
+
+from markupsafe import Markup
+
+from . import fonts, markdown
+from .layouts import Layout
+from .model import Brief, Config
+
+
+def _format_date(value: date) -> str:
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def _format_embargo(value: datetime) -> str:
+    offset = value.utcoffset() or timedelta(0)
+    hours, minutes = divmod(abs(int(offset.total_seconds())) // 60, 60)
+    sign = "+" if offset >= timedelta(0) else "\u2212"
+    hour = value.hour % 12 or 12
+    return (f"{_format_date(value.date())}, {hour}:{value.minute:02d} "
+            f"{'AM' if value.hour < 12 else 'PM'} (UTC{sign}{hours:02d}:{minutes:02d})")
+
+
+def timestamp(brief: Brief) -> datetime | None:
+    """The PDF's creation date: SOURCE_DATE_EPOCH if set, else the brief's date, else none."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    if brief.date is not None:
+        return datetime(brief.date.year, brief.date.month, brief.date.day, tzinfo=UTC)
+    return None
+
+
+def brand_css(config: Config) -> str:
+    """The config's brand as CSS custom properties (values were validated by `config`)."""
+    brand = config.brand
+    return (f':root {{ --primary: {brand.primary}; --accent: {brand.accent}; '
+            f'--tint: {brand.tint}; --heading-font: "{brand.heading_font}", "Inter", '
+            f'"Noto Serif"; --body-font: "{brand.body_font}", "Noto Serif", "Inter"; }}\n'
+            f"@page {{ size: {config.paper}; }}")
+
+
+def build_html(brief: Brief, config: Config, layout: Layout) -> str:
+    """The complete HTML of `brief` in `layout`, styles inlined (fit steps come separately)."""
+    created = timestamp(brief)
+    logo = None
+    if config.organization.logo:
+        assert config.root is not None
+        logo = (config.root / config.organization.logo).resolve().as_uri()
+    css = "\n".join((fonts.font_face_css(), layout.stylesheet, brand_css(config)))
+    layout.environment.filters.update(md=markdown.render, md_inline=markdown.render_inline,
+                                      long_date=_format_date)
+    return layout.render(
+        brief=brief,
+        config=config,
+        org=config.organization,
+        contact=config.contact,
+        logo=logo,
+        embargo=_format_embargo(brief.embargo) if brief.embargo else None,
+        created=created.strftime("%Y-%m-%dT%H:%M:%SZ") if created else None,
+        generator=f"pressbrief {version('pressbrief')}",
+        css=Markup(css),  # trusted: layout files, bundled fonts, validated brand values
+    )

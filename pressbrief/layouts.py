@@ -1,0 +1,119 @@
+"""Layout name → `Layout`: lookup over an explicit, ordered search path, and the Jinja
+environment its template renders in.
+
+The search path is the project's own `layouts/` first, the built-in layouts last; a
+layout folder holds `template.html` (Jinja2), `style.css` (print CSS) and `layout.yaml`
+(the tightening steps fit-to-page may use). A missing layout error prints the path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from .assets import LAYOUTS_DIR
+from .content import suggest
+from .errors import LayoutError
+
+LAYOUT_FILES = ("template.html", "style.css", "layout.yaml")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One fit-to-page step: CSS custom properties and their values."""
+
+    name: str
+    variables: tuple[tuple[str, str], ...]
+
+    def css(self) -> str:
+        """The step as a `:root` rule."""
+        body = " ".join(f"--{name}: {value};" for name, value in self.variables)
+        return f":root {{ {body} }}"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A layout found on the search path."""
+
+    name: str
+    folder: Path
+    steps: tuple[Step, ...]
+    environment: jinja2.Environment
+
+    @property
+    def stylesheet(self) -> str:
+        """The layout's print CSS."""
+        return (self.folder / "style.css").read_text(encoding="utf-8")
+
+    def render(self, **context: Any) -> str:
+        """The layout's template rendered with `context` (autoescaped, strict)."""
+        try:
+            return self.environment.get_template("template.html").render(**context)
+        except jinja2.TemplateError as error:
+            where = f"{getattr(error, 'filename', None) or self.folder}"
+            line = getattr(error, "lineno", None)
+            raise LayoutError(
+                f"{where}:{line or 1}: layout '{self.name}' failed: {error}"
+            ) from error
+
+
+def search_path(project_root: Path | None) -> list[Path]:
+    """Folders searched for layouts, in order: the project's `layouts/`, then built-ins."""
+    path = [LAYOUTS_DIR.resolve()]
+    if project_root is not None:
+        own = (project_root / "layouts").resolve()
+        if own != path[0]:
+            path.insert(0, own)
+    return path
+
+
+def available(project_root: Path | None) -> list[str]:
+    """Every layout name on the search path."""
+    return sorted({d.name for folder in search_path(project_root) if folder.is_dir()
+                   for d in folder.iterdir() if (d / "template.html").is_file()})
+
+
+def find_layout(name: str, project_root: Path | None) -> Layout:
+    """The first folder called `name` on the search path; LayoutError listing the path if none."""
+    path = search_path(project_root)
+    for folder in path:
+        candidate = folder / name
+        if (candidate / "template.html").is_file():
+            missing = [f for f in LAYOUT_FILES if not (candidate / f).is_file()]
+            if missing:
+                raise LayoutError(f"layout '{name}' in {candidate} lacks {', '.join(missing)}")
+            return Layout(name, candidate, _steps(candidate / "layout.yaml"), _environment(candidate))
+    looked = "\n".join(f"  {i}. {folder / name}" for i, folder in enumerate(path, 1))
+    hint = suggest(name, available(project_root))
+    raise LayoutError(f"no layout named '{name}'{hint}; looked in, in order:\n{looked}")
+
+
+def _environment(folder: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _steps(file: Path) -> tuple[Step, ...]:
+    """Read `fit:` from layout.yaml: a list of {name, CSS variable: value, …}."""
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        steps = tuple(
+            Step(str(item.pop("name")), tuple((str(k), str(v)) for k, v in item.items()))
+            for item in (dict(i) for i in data["fit"])
+        )
+    except (yaml.YAMLError, KeyError, TypeError, ValueError) as error:
+        raise LayoutError(f"{file}: expected 'fit:' with a list of steps, each with a "
+                          f"'name' and CSS variables ({error})") from error
+    if not steps:
+        raise LayoutError(f"{file}: 'fit:' needs at least one step")
+    return steps

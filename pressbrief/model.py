@@ -1,0 +1,148 @@
+"""Typed, frozen content models: project config and briefs → nothing (no I/O here).
+
+Each field carries its documentation in ``metadata["doc"]``; `content.py` validates YAML
+against these classes, so the docs, the defaults and the validation are one thing.
+Fields marked ``markdown`` accept Markdown (raw HTML is shown as text, never interpreted).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+Paper = Literal["letter", "a4"]
+Status = Literal["final", "draft"]
+
+
+def spec(doc: str, default: Any = dataclasses.MISSING, *, markdown: bool = False) -> Any:
+    """A dataclass field with its documentation; no default means the field is required."""
+    metadata = {"doc": doc, "markdown": markdown}
+    if isinstance(default, tuple | list):
+        return dataclasses.field(default_factory=lambda: tuple(default), metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+def internal(default: Any) -> Any:
+    """A field set by the loader, not written by users (not part of the YAML format)."""
+    return dataclasses.field(default=default, metadata={"internal": True}, compare=False)
+
+
+# --- project config (pressbrief.yaml) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Organization:
+    """Who publishes the briefs."""
+
+    name: str = spec("Full name, e.g. 'John Hay Initiative'.", "pressbrief")
+    short_name: str = spec("Short mark shown beside the logo, e.g. 'JHI'.", "")
+    website: str = spec("Web address shown in the footer, e.g. 'jhi.example/issues'.", "")
+    logo: str = spec("Logo image, a path relative to the project folder (SVG or PNG).", "")
+    logo_alt: str = spec("Alternative text for the logo; required when a logo is given.", "")
+
+
+@dataclass(frozen=True)
+class Brand:
+    """Colours and fonts."""
+
+    primary: str = spec("Main brand colour (#rrggbb): header rule, headline, labels.", "#14284b")
+    accent: str = spec("Accent colour (#rrggbb): statement rule, markers, section labels.", "#b3122e")
+    tint: str = spec("Light background colour (#rrggbb) for the summary panel.", "#eef1f4")
+    heading_font: str = spec("Font family for headings and labels (a bundled font).", "Inter")
+    body_font: str = spec("Font family for body text (a bundled font).", "Noto Serif")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The press contact printed on every page."""
+
+    name: str = spec("Contact name or office, e.g. 'Press Office'.", "")
+    email: str = spec("Contact e-mail address.", "")
+    phone: str = spec("Contact phone number.", "")
+
+
+@dataclass(frozen=True)
+class Config:
+    """A project's pressbrief.yaml."""
+
+    organization: Organization = spec("Who publishes the briefs.", Organization())
+    brand: Brand = spec("Colours and fonts.", Brand())
+    paper: Paper = spec("Paper size: 'letter' or 'a4'.", "letter")
+    contact: Contact = spec("Press contact printed in the footer.", Contact())
+    default_type: str = spec("Document type of briefs that do not name one.", "issue-brief")
+    root: Path | None = internal(None)
+    source: Path | None = internal(None)
+
+
+# --- briefs (content/*.yaml) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Statement:
+    """The statement a brief responds to, shown as a pull-quote."""
+
+    quote: str = spec("The words quoted, without quotation marks.", markdown=True)
+    label: str = spec("Label beside the quote.", "Candidate Statement")
+    context: str = spec("When and where it was said.", "", markdown=True)
+    speaker: str = spec("Who said it.", "")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A related reading."""
+
+    title: str = spec("Title of the related piece.")
+    url: str = spec("Its address (http, https or mailto).")
+
+
+@dataclass(frozen=True)
+class Brief:
+    """One issue brief (document type `issue-brief`)."""
+
+    title: str = spec("The question or headline.")
+    summary: str = spec("The summary, set apart near the top.", markdown=True)
+    talking_points: tuple[str, ...] = spec("Numbered talking points.", markdown=True)
+    type: str = spec("Document type (layout); default from the project config.", "")
+    series: str = spec("Series label, e.g. 'JHI on the Issues 2016'.", "")
+    date: date | None = spec("Publication date, YYYY-MM-DD.", None)
+    statement: Statement | None = spec("The statement the brief responds to.", None)
+    analysis: str = spec("Analysis, several paragraphs.", "", markdown=True)
+    press_questions: tuple[str, ...] = spec(
+        "Questions the press should be asking.", (), markdown=True
+    )
+    related: tuple[Link, ...] = spec("Related reading: a list of {title, url}.", ())
+    tags: tuple[str, ...] = spec("Keywords (PDF metadata).", ())
+    lang: str = spec("Language of the brief (BCP 47), e.g. 'en'.", "en")
+    status: Status = spec("'final', or 'draft' to print a DRAFT watermark.", "final")
+    embargo: datetime | None = spec(
+        "Embargoed until this date and time, with a time zone, e.g. 2016-10-10T09:00:00-04:00.",
+        None,
+    )
+    slug: str = internal("")
+    source: Path | None = internal(None)
+
+
+def user_fields(cls: type) -> list[dataclasses.Field[Any]]:
+    """The fields of a model that users write in YAML, in declaration order."""
+    return [f for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
+
+
+def strings(model: Any, prefix: str = "") -> Iterator[tuple[str, str, dataclasses.Field[Any]]]:
+    """(path, text, field) for every text value of a model, nested models and lists included."""
+    for field in user_fields(type(model)):
+        value = getattr(model, field.name)
+        path = f"{prefix}{field.name}"
+        if dataclasses.is_dataclass(value):
+            yield from strings(value, f"{path}.")
+        elif isinstance(value, str):
+            yield path, value, field
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                if dataclasses.is_dataclass(item):
+                    yield from strings(item, f"{path}[{i}].")
+                elif isinstance(item, str):
+                    yield f"{path}[{i}]", item, field

@@ -1,0 +1,110 @@
+"""HTML → laid-out pages → PDF bytes: the one module that imports WeasyPrint.
+
+Resources are fetched only through `SandboxFetcher`: `file:` URLs inside the allowed
+folders (the project, the layout, the bundled fonts), symlinks resolved; no network, no
+redirects, nothing else. The PDF is tagged (PDF/UA-1), and its file identifier is derived
+from the HTML, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+import weasyprint
+from weasyprint.formatting_structure.boxes import LineBox
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+log = logging.getLogger(__name__)
+
+
+class SandboxFetcher(URLFetcher):  # type: ignore[misc]
+    """Serves `file:` URLs inside `roots` and refuses everything else (logged, then raised)."""
+
+    def __init__(self, roots: Iterable[Path]) -> None:
+        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+        self.roots = tuple(root.resolve() for root in roots)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        path = Path(url2pathname(unquote(parts.path))).resolve() if parts.scheme == "file" else None
+        if path is None or parts.netloc not in ("", "localhost") or not any(
+            path.is_relative_to(root) for root in self.roots
+        ):
+            self.refused.append(url)
+            log.warning("refused to fetch %s: only files inside %s are allowed", url,
+                        ", ".join(map(str, self.roots)))
+            raise ValueError(f"pressbrief does not fetch {url}")
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
+
+
+class Renderer:
+    """Lays out HTML with one font configuration; create one per process (never fork it)."""
+
+    def __init__(self) -> None:
+        self.font_config = FontConfiguration()
+
+    def parse(self, html: str, base_url: str, roots: Iterable[Path]) -> Parsed:
+        """Parse `html` once; lay it out as often as fit-to-page needs."""
+        fetcher = SandboxFetcher(roots)
+        return Parsed(weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher),
+                      fetcher, html, self.font_config)
+
+
+class Parsed:
+    """A parsed HTML document, ready to be laid out with extra CSS."""
+
+    def __init__(self, document: weasyprint.HTML, fetcher: SandboxFetcher, html: str,
+                 font_config: FontConfiguration) -> None:
+        self.document = document
+        self.fetcher = fetcher
+        self.html = html
+        self.font_config = font_config
+
+    def layout(self, extra_css: str) -> Pages:
+        """Lay out the document with `extra_css` appended to its styles."""
+        css = weasyprint.CSS(string=extra_css, font_config=self.font_config,
+                             url_fetcher=self.fetcher)
+        rendered = self.document.render(stylesheets=[css], font_config=self.font_config,
+                                        pdf_variant="pdf/ua-1")
+        return Pages(rendered, self.html + extra_css)
+
+
+class Pages:
+    """A laid-out document: its page count, how much spills over, and its PDF."""
+
+    def __init__(self, rendered: weasyprint.Document, source: str) -> None:
+        self.rendered = rendered
+        self.source = source
+
+    @property
+    def count(self) -> int:
+        """Number of pages."""
+        return len(self.rendered.pages)
+
+    def overflow(self) -> tuple[int, int]:
+        """(lines, words) laid out after the first page."""
+        lines = words = 0
+        for page in self.rendered.pages[1:]:
+            for box in page._page_box.descendants():
+                if isinstance(box, LineBox):
+                    text = "".join(getattr(b, "text", "") for b in box.descendants())
+                    if text.strip():
+                        lines += 1
+                        words += len(text.split())
+        return lines, words
+
+    def pdf(self) -> bytes:
+        """The tagged PDF, its identifier derived from the source so bytes are reproducible."""
+        identifier = hashlib.md5(self.source.encode(), usedforsecurity=False).hexdigest()
+        result = self.rendered.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier.encode())
+        assert isinstance(result, bytes)
+        return result

@@ -1,0 +1,100 @@
+"""One brief file → one PDF file: config, validation, HTML, fit-to-page, atomic write.
+
+WeasyPrint is imported here only when a brief is actually rendered, so commands that do
+not render (`check`, `new`, `--help`) start fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .assets import FONTS_DIR
+from .config import load_config
+from .content import load_briefs
+from .errors import LayoutError, OutputError
+from .html import build_html
+from .layouts import available, find_layout
+from .model import Brief, Config
+
+if TYPE_CHECKING:
+    from .fit import Fitted
+    from .pdf import Renderer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What rendering one brief produced."""
+
+    brief: Brief
+    output: Path
+    pages: int
+    renders: int
+    step: str
+
+
+@cache
+def renderer() -> Renderer:
+    """This process's renderer (fonts are configured once per process)."""
+    from .pdf import Renderer
+
+    return Renderer()
+
+
+def lay_out(brief: Brief, config: Config, allow_overflow: bool = False) -> Fitted:
+    """Lay out a validated brief in its layout, tightened to one page."""
+    from .fit import fit_one_page
+
+    assert config.root is not None and brief.source is not None
+    layout = find_layout(brief.type, config.root)
+    html = build_html(brief, config, layout)
+    roots = (config.root, layout.folder, FONTS_DIR)
+    parsed = renderer().parse(html, brief.source.parent.resolve().as_uri() + "/", roots)
+    fitted = fit_one_page(parsed, layout.steps, brief, allow_overflow)
+    if parsed.fetcher.refused:
+        raise LayoutError(f"{brief.source}: refused to load " + ", ".join(parsed.fetcher.refused)
+                          + "; only files inside the project can be used")
+    return fitted
+
+
+def write_atomic(data: bytes, output: Path) -> None:
+    """Write `data` to `output` through a temporary file and a rename: never a partial file."""
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.",
+                                             suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.replace(temporary, output)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError as error:
+        raise OutputError(f"{output}: cannot write the PDF: {error.strerror or error}") from error
+
+
+def render_loaded(brief: Brief, config: Config, output: Path,
+                  allow_overflow: bool = False) -> Rendered:
+    """Render a validated brief to `output`."""
+    fitted = lay_out(brief, config, allow_overflow)
+    write_atomic(fitted.pages.pdf(), output)
+    log.info("%s → %s (%d page%s, %d render%s, step '%s')", brief.source, output,
+             fitted.pages.count, "" if fitted.pages.count == 1 else "s", fitted.renders,
+             "" if fitted.renders == 1 else "s", fitted.step.name)
+    return Rendered(brief, output, fitted.pages.count, fitted.renders, fitted.step.name)
+
+
+def render_brief(source: Path, output: Path | None = None, *,
+                 allow_overflow: bool = False) -> Rendered:
+    """Validate and render the brief in `source` to `output` (default: beside it, as .pdf)."""
+    config = load_config(source)
+    (brief,) = load_briefs([source], config, available(config.root))
+    return render_loaded(brief, config, output or source.with_suffix(".pdf"), allow_overflow)
