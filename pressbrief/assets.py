@@ -1,4 +1,4 @@
-"""Package data → paths: the built-in `layouts/` and `fonts/` folders.
+"""Package data → paths and version: the built-in `layouts/` and `fonts/` folders.
 
 In a wheel they sit inside the package (`pressbrief/layouts`, `pressbrief/fonts`); in a
 source checkout they sit at the repository root beside the package.
@@ -6,6 +6,7 @@ source checkout they sit at the repository root beside the package.
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -19,3 +20,8 @@ def asset_dir(name: str) -> Path:
 
 LAYOUTS_DIR = asset_dir("layouts")
 FONTS_DIR = asset_dir("fonts")
+
+try:
+    VERSION = version("pressbrief")
+except PackageNotFoundError:  # a source tree that was never installed
+    VERSION = "0.0.0+source"

@@ -66,3 +66,19 @@ class ProjectError(PressbriefError):
     """Raised by `project` when a project folder or a brief to scaffold is not usable."""
 
     exit_code = 6
+
+
+class BuildError(PressbriefError):
+    """Raised by `build` after rendering every brief it could, listing every failure.
+
+    Its exit code is that of the first failure (briefs are built in file-name order).
+    """
+
+    def __init__(self, failures: list[PressbriefError], built: int) -> None:
+        self.failures = failures
+        self.built = built
+        self.exit_code = failures[0].exit_code
+        count = len(failures)
+        super().__init__("\n".join(str(f) for f in failures)
+                         + f"\n{count} failure{'s' if count != 1 else ''}; {built} PDF"
+                         f"{'s' if built != 1 else ''} built")

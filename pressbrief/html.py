@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, date, datetime, timedelta
-from importlib.metadata import version
 
 from markupsafe import Markup
 
 from . import fonts, markdown
+from .assets import VERSION
 from .layouts import Layout
 from .model import Brief, Config
 
@@ -68,6 +68,6 @@ def build_html(brief: Brief, config: Config, layout: Layout) -> str:
         logo=logo,
         embargo=_format_embargo(brief.embargo) if brief.embargo else None,
         created=created.strftime("%Y-%m-%dT%H:%M:%SZ") if created else None,
-        generator=f"pressbrief {version('pressbrief')}",
+        generator=f"pressbrief {VERSION}",
         css=Markup(css),  # trusted: layout files, bundled fonts, validated brand values
     )

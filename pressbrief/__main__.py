@@ -1,0 +1,5 @@
+"""`python -m pressbrief` → the command line."""
+
+from .cli import run
+
+run()

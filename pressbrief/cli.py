@@ -1,0 +1,135 @@
+"""Command line → one library call per command → printed results and an exit code.
+
+Exit codes: 0 success; 1 invalid content or config; 2 wrong command-line usage;
+3 a brief does not fit on one page; 4 layout or rendering error; 5 the PDF could not be
+written; 6 project folder or scaffolding problem. `build` exits with the code of its first
+failure.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import (
+    ContentError,
+    PressbriefError,
+    __version__,
+    build_project,
+    check_project,
+    new_brief,
+    render_brief,
+)
+
+EPILOG = """\b
+Exit codes:
+  0  success
+  1  invalid content or config (every problem is listed as FILE:LINE: field: message)
+  2  wrong command-line usage
+  3  a brief does not fit on one page (no PDF written; see --allow-overflow)
+  4  layout or rendering error (missing layout, template error, refused resource)
+  5  the PDF could not be written
+  6  project folder or scaffolding problem
+"""
+
+
+class _Plain(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        return message if record.levelno < logging.WARNING else f"{record.levelname.lower()}: {message}"
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Plain())
+    root = logging.getLogger("pressbrief")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+    # WeasyPrint's own chatter is noise unless asked for.
+    logging.getLogger("weasyprint").setLevel(logging.WARNING if verbose else logging.ERROR)
+
+
+@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pressbrief")
+@click.option("-v", "--verbose", is_flag=True, help="Log each step (renders, tightening).")
+def cli(verbose: bool) -> None:
+    """Turn structured briefing content (YAML) into branded one-page PDFs."""
+    _setup_logging(verbose)
+
+
+_overflow = click.option("--allow-overflow", is_flag=True,
+                         help="Write a multi-page PDF when a brief cannot fit on one page.")
+
+
+@cli.command(epilog=EPILOG)
+@click.argument("brief", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="PDF to write (default: the brief's name with .pdf).")
+@_overflow
+def render(brief: Path, output: Path | None, allow_overflow: bool) -> None:
+    """Render one BRIEF (a YAML file) to a PDF one-pager."""
+    result = render_brief(brief, output, allow_overflow=allow_overflow)
+    click.echo(f"{result.output} ({result.pages} page{'s' if result.pages != 1 else ''}, "
+               f"step '{result.step}', {result.renders} layout pass"
+               f"{'es' if result.renders != 1 else ''})")
+
+
+@cli.command(epilog=EPILOG)
+@click.argument("project", default=".", type=click.Path(exists=True, file_okay=False,
+                                                         path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the PDFs (default: PROJECT/dist).")
+@_overflow
+def build(project: Path, output: Path | None, allow_overflow: bool) -> None:
+    """Render every brief in PROJECT/content/ (default: the current folder)."""
+    for result in build_project(project, output, allow_overflow=allow_overflow):
+        click.echo(f"{result.output} ({result.pages} page{'s' if result.pages != 1 else ''}, "
+                   f"step '{result.step}')")
+
+
+@cli.command(epilog=EPILOG)
+@click.argument("project", default=".", type=click.Path(exists=True, file_okay=False,
+                                                         path_type=Path))
+def check(project: Path) -> None:
+    """Validate the config and every brief of PROJECT without rendering."""
+    checked = check_project(project)
+    if checked.problems:
+        raise ContentError(list(checked.problems))
+    click.echo(f"{len(checked.briefs)} brief{'s' if len(checked.briefs) != 1 else ''} OK")
+
+
+@cli.command(epilog=EPILOG)
+@click.argument("slug")
+@click.option("-p", "--project", default=".", type=click.Path(exists=True, file_okay=False,
+                                                               path_type=Path),
+              help="Project folder (default: the current folder).")
+def new(slug: str, project: Path) -> None:
+    """Scaffold content/SLUG.yaml, a draft brief to fill in."""
+    click.echo(new_brief(slug, project, date.today().isoformat()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code instead of exiting."""
+    try:
+        cli.main(args=argv, prog_name="pressbrief", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return int(done.exit_code or 0)
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 1
+    except PressbriefError as error:
+        click.echo(f"error: {error}", err=True)
+        return error.exit_code
+    return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
