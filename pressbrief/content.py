@@ -150,8 +150,8 @@ class _Reader:
             return node
         try:
             return self.loader.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError:
-            return node.value
+        except (yaml.constructor.ConstructorError, ValueError):
+            return node.value  # e.g. 2016-13-45: reported as text where a date was expected
 
     def atom(self, hint: Any, node: yaml.Node, path: str) -> tuple[Any, bool]:
         raw = self.scalar(node)
@@ -186,7 +186,7 @@ class _Reader:
         raise TypeError(f"model field type {hint!r} has no reader")  # a bug, not bad input
 
 
-def _parse(file: Path, problems: list[Problem]) -> yaml.Node | None:
+def _parse(file: Path, problems: list[Problem], empty_ok: bool = False) -> yaml.Node | None:
     try:
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -207,7 +207,7 @@ def _parse(file: Path, problems: list[Problem]) -> yaml.Node | None:
         line = mark.line + 1 if mark else 1
         problems.append(Problem(file, line, "", f"not valid YAML: {error.problem}"))
         return None
-    if node is None:
+    if node is None and not empty_ok:
         problems.append(Problem(file, 1, "", "the file is empty"))
     return node
 
@@ -215,11 +215,13 @@ def _parse(file: Path, problems: list[Problem]) -> yaml.Node | None:
 def read_model(cls: type[T], file: Path, problems: list[Problem]) -> tuple[T | None, dict[str, int]]:
     """Parse `file` into `cls`, appending every problem found to `problems`.
 
-    Also returns the line each field path was written on, for checks made afterwards.
+    An empty file (or one of comments only) gives the defaults. Also returns the line each
+    field path was written on, for checks made afterwards.
     """
-    node = _parse(file, problems)
+    before = len(problems)
+    node = _parse(file, problems, empty_ok=True)
     if node is None:
-        return None, {}
+        return (cls(), {}) if len(problems) == before else (None, {})
     reader = _Reader(file, problems)
     return reader.model(cls, node, ""), reader.lines
 
@@ -243,9 +245,11 @@ def _check_markdown(brief: Brief, reader: _Reader) -> None:
 def _check_characters(brief: Brief, reader: _Reader) -> None:
     """Every character must be in a bundled font; name the ones that are not."""
     for path, text, _ in strings(brief):
-        for character in fonts.uncovered([text]):
-            reader.problem_at(path, f"no bundled font has the character {character}; "
-                              "it would print in a system font or not at all")
+        missing = fonts.uncovered([text])
+        if missing:
+            more = f" (and {len(missing) - 4} more)" if len(missing) > 4 else ""
+            reader.problem_at(path, f"no bundled font has {', '.join(missing[:4])}{more}; "
+                              "they would print in a system font or not at all")
 
 
 def load_brief(file: Path, config: Config, types: list[str],

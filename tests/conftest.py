@@ -1,0 +1,91 @@
+"""Shared fixtures: the example project, a scratch project factory, PDF helpers."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from pressbrief.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO.parent / "shared" / "seeds" / "jhi-on-the-issues-2016-russia-syria.txt"
+
+MINIMAL = """\
+title: A Minimal Brief
+summary: One sentence of summary.
+talking_points:
+  - One point.
+"""
+
+
+def normalise(text: str) -> str:
+    """Text compared letter by letter: no case, white space, hyphens or quote styles."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
+    text = text.replace("\u201d", '"').replace("\u00ad", "")
+    return re.sub(r"[\s\-\u2010]+", "", text).casefold()
+
+
+def pdf_text(path: Path) -> str:
+    """All text pypdf extracts from a PDF."""
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def structure(path: Path) -> tuple[list[str], list[str]]:
+    """The structure tree's element types in reading order, and every /Alt text."""
+    kinds: list[str] = []
+    alts: list[str] = []
+
+    def walk(node: object) -> None:
+        node = node.get_object()  # type: ignore[attr-defined]
+        if isinstance(node, dict):
+            if "/S" in node:
+                kinds.append(str(node["/S"]))
+            if "/Alt" in node:
+                alts.append(str(node["/Alt"]))
+            kids = node.get("/K", [])
+            for kid in kids if isinstance(kids, list) else [kids]:
+                walk(kid)
+
+    walk(PdfReader(path).trailer["/Root"]["/StructTreeRoot"])
+    return kinds, alts
+
+
+def run(*args: str | Path) -> int:
+    """Run the CLI in-process, returning its exit code."""
+    return main([str(a) for a in args])
+
+
+@pytest.fixture(scope="session")
+def example_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled example project built once into a scratch dist/ folder."""
+    out = tmp_path_factory.mktemp("dist")
+    assert run("build", REPO, "-o", out) == 0
+    return out
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Callable[..., Path]:
+    """Make a scratch project: project(config_text, **{slug: brief_text}) → its folder."""
+
+    def make(config: str | None = "", **briefs: str) -> Path:
+        (tmp_path / "content").mkdir(exist_ok=True)
+        if config is not None:
+            (tmp_path / "pressbrief.yaml").write_text(config, encoding="utf-8")
+        for slug, text in briefs.items():
+            (tmp_path / "content" / f"{slug}.yaml").write_text(text, encoding="utf-8")
+        return tmp_path
+
+    return make
+
+
+@pytest.fixture
+def with_logo(tmp_path: Path) -> str:
+    """A project config with the example logo copied in."""
+    (tmp_path / "assets").mkdir()
+    shutil.copy(REPO / "assets" / "logo.svg", tmp_path / "assets" / "logo.svg")
+    return "organization:\n  name: Test Org\n  logo: assets/logo.svg\n  logo_alt: Test emblem\n"

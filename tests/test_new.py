@@ -1,0 +1,33 @@
+"""`pressbrief new`: a scaffold that validates, never overwriting anything."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import run
+
+
+def test_new_brief_passes_check(project: Callable[..., Path],
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    folder = project("organization:\n  name: Test Org\n  short_name: TO\n")
+    assert run("new", "school-funding", "--project", folder) == 0
+    created = folder / "content" / "school-funding.yaml"
+    assert capsys.readouterr().out.strip() == str(created)
+    assert "title: School funding" in created.read_text()
+    assert run("check", folder) == 0
+    assert capsys.readouterr().out.strip() == "1 brief OK"
+
+
+def test_new_refuses_to_overwrite_and_bad_slugs(project: Callable[..., Path],
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    folder = project()
+    assert run("new", "a-brief", "-p", folder) == 0
+    (folder / "content" / "a-brief.yaml").write_text("title: mine\n")
+    assert run("new", "a-brief", "-p", folder) == 6
+    assert "already exists" in capsys.readouterr().err
+    assert (folder / "content" / "a-brief.yaml").read_text() == "title: mine\n"
+    assert run("new", "My Brief!", "-p", folder) == 6
+    assert "e.g. 'my-brief'" in capsys.readouterr().err

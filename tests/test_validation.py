@@ -1,0 +1,154 @@
+"""Bad input: every problem in every file, as FILE:LINE: field: message, exit 1, no traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import MINIMAL, run
+
+BAD = """\
+title: Bad
+sumary: Misspelt.
+talking_points: []
+date: 2016-13-45
+embargo: 2016-10-10T09:00:00
+status: drafty
+type: isue-brief
+statement:
+  quote: [not, text]
+  speeker: Somebody
+related:
+  - title: A link
+    url: javascript:alert(1)
+"""
+
+
+def check(folder: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    code = run("check", folder)
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return code, captured.err.strip().removeprefix("error: ").splitlines()
+
+
+def test_every_problem_in_every_file(project: Callable[..., Path],
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    folder = project(bad=BAD, worse="title: [1, 2]\nsummary: ok\ntalking_points: [ok]\n",
+                     good=MINIMAL)
+    code, lines = check(folder, capsys)
+    bad, worse = folder / "content" / "bad.yaml", folder / "content" / "worse.yaml"
+    assert code == 1
+    assert lines == [
+        f"{bad}:1: summary: required field is missing: The summary, set apart near the top.",
+        f"{bad}:2: sumary: unknown field (did you mean 'summary'?); allowed: title, summary, "
+        "talking_points, type, series, date, statement, analysis, press_questions, related, "
+        "tags, lang, status, embargo",
+        f"{bad}:3: talking_points: the list is empty; give at least one item or leave it out",
+        f"{bad}:4: date: expected a date as YYYY-MM-DD, e.g. 2016-10-10; got '2016-13-45'",
+        f"{bad}:5: embargo: '2016-10-10T09:00:00' has no time zone; add one, e.g. "
+        "2016-10-10T09:00:00-04:00",
+        f"{bad}:6: status: 'drafty' is not allowed; expected one of 'final', 'draft' "
+        "(did you mean 'draft'?)",
+        f"{bad}:9: statement.quote: expected text, got a list",
+        f"{bad}:10: statement.speeker: unknown field (did you mean 'speaker'?); allowed: "
+        "quote, label, context, speaker",
+        f"{worse}:1: title: expected text, got a list",
+    ]
+
+
+def test_unknown_type_and_unsafe_link(project: Callable[..., Path],
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    text = MINIMAL + "type: isue-brief\nrelated:\n  - title: A link\n    url: javascript:alert(1)\n"
+    folder = project(b=text)
+    code, lines = check(folder, capsys)
+    file = folder / "content" / "b.yaml"
+    assert code == 1
+    assert lines == [
+        f"{file}:5: type: unknown document type 'isue-brief' (did you mean 'issue-brief'?); "
+        "available: issue-brief",
+        f"{file}:8: related[0].url: 'javascript:alert(1)' is not an http, https or mailto address",
+    ]
+
+
+def test_config_problems(project: Callable[..., Path],
+                         capsys: pytest.CaptureFixture[str]) -> None:
+    config = ("organisation:\n  name: X\nbrand:\n  primary: navy\n  body_font: Noto Serf\n"
+              "paper: legal\n")
+    folder = project(config, b=MINIMAL)
+    code, lines = check(folder, capsys)
+    file = folder / "pressbrief.yaml"
+    assert code == 1
+    assert lines == [
+        f"{file}:1: organisation: unknown field (did you mean 'organization'?); allowed: "
+        "organization, brand, paper, contact, default_type",
+        f"{file}:6: paper: 'legal' is not allowed; expected one of 'letter', 'a4'",
+    ]
+    folder_ok = project("brand:\n  primary: navy\n  body_font: Noto Serf\n")
+    code, lines = check(folder_ok, capsys)
+    assert lines == [
+        f"{file}:2: brand.primary: 'navy' is not a colour; expected #rrggbb, e.g. #14284b",
+        f"{file}:3: brand.body_font: 'Noto Serf' is not a bundled font (did you mean "
+        "'Noto Serif'?); available: Inter, Noto Serif",
+    ]
+
+
+def test_yaml_errors_aliases_and_size(project: Callable[..., Path],
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    bomb = 'a: &a ["x","x"]\nb: &b [*a,*a]\nc: &c [*b,*b]\ntitle: *c\n'
+    folder = project(broken="title: [unclosed\n", bomb=bomb, empty="", big="x" * 1_000_001)
+    code, lines = check(folder, capsys)
+    content = folder / "content"
+    assert code == 1
+    assert lines == [
+        f"{content / 'big.yaml'}:1: file is 1,000,001 bytes; the limit is 1,000,000",
+        f"{content / 'bomb.yaml'}:2: not valid YAML: aliases (*name) are not allowed in "
+        "pressbrief files",
+        f"{content / 'broken.yaml'}:2: not valid YAML: expected ',' or ']', but got '<stream end>'",
+        f"{content / 'empty.yaml'}:1: the file is empty",
+    ]
+
+
+def test_images_need_alt_text_and_a_local_file(project: Callable[..., Path],
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    text = MINIMAL + "analysis: |-\n  Look: ![](map.png)\n\n  And ![a map](https://x.example/m.png)\n"
+    folder = project(b=text)
+    code, lines = check(folder, capsys)
+    file = folder / "content" / "b.yaml"
+    assert code == 1
+    assert lines == [
+        f"{file}:5: analysis: image 'map.png' has no alt text; write it as "
+        "![what the image shows](map.png)",
+        f"{file}:5: analysis: image 'https://x.example/m.png' is not a file in the project; "
+        "images must be local files (no network at render time)",
+    ]
+
+
+def test_a_character_no_bundled_font_has_is_named(project: Callable[..., Path],
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    folder = project(b=MINIMAL + "series: नमस्ते series\n")
+    code, lines = check(folder, capsys)
+    file = folder / "content" / "b.yaml"
+    assert code == 1
+    assert lines == [
+        f"{file}:5: series: no bundled font has U+0924 DEVANAGARI LETTER TA, U+0928 DEVANAGARI "
+        "LETTER NA, U+092E DEVANAGARI LETTER MA, U+0938 DEVANAGARI LETTER SA (and 2 more); "
+        "they would print in a system font or not at all"]
+
+
+def test_build_reports_bad_briefs_and_builds_the_rest(
+        project: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    folder = project(bad="title: x\n", good=MINIMAL)
+    assert run("build", folder) == 1
+    err = capsys.readouterr().err
+    assert "bad.yaml:1: summary: required field is missing" in err
+    assert "1 failure; 1 PDF built" in err
+    assert (folder / "dist" / "good.pdf").exists()
+    assert not (folder / "dist" / "bad.pdf").exists()
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("render", "no-such-file.yaml") == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert run("frobnicate") == 2
