@@ -43,8 +43,9 @@ def check_project(folder: Path) -> Checked:
     return Checked(project, tuple(briefs), tuple(problems))
 
 
-def build_project(folder: Path, output: Path | None = None, *,
-                  allow_overflow: bool = False) -> list[Rendered]:
+def build_project(
+    folder: Path, output: Path | None = None, *, allow_overflow: bool = False
+) -> list[Rendered]:
     """Render every brief of the project in `folder` to `output` (default `dist/`)."""
     checked = check_project(folder)
     target = output or checked.project.root / "dist"
@@ -54,8 +55,11 @@ def build_project(folder: Path, output: Path | None = None, *,
     rendered = []
     for brief in checked.briefs:
         try:
-            rendered.append(render_loaded(brief, checked.project.config,
-                                          target / f"{brief.slug}.pdf", allow_overflow))
+            rendered.append(
+                render_loaded(
+                    brief, checked.project.config, target / f"{brief.slug}.pdf", allow_overflow
+                )
+            )
         except PressbriefError as error:
             log.error("%s", error)
             failures.append(error)

@@ -40,7 +40,11 @@ Exit codes:
 class _Plain(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         message = record.getMessage()
-        return message if record.levelno < logging.WARNING else f"{record.levelname.lower()}: {message}"
+        return (
+            message
+            if record.levelno < logging.WARNING
+            else f"{record.levelname.lower()}: {message}"
+        )
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -61,39 +65,56 @@ def cli(verbose: bool) -> None:
     _setup_logging(verbose)
 
 
-_overflow = click.option("--allow-overflow", is_flag=True,
-                         help="Write a multi-page PDF when a brief cannot fit on one page.")
+_overflow = click.option(
+    "--allow-overflow",
+    is_flag=True,
+    help="Write a multi-page PDF when a brief cannot fit on one page.",
+)
 
 
 @cli.command(epilog=EPILOG)
 @click.argument("brief", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="PDF to write (default: the brief's name with .pdf).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="PDF to write (default: the brief's name with .pdf).",
+)
 @_overflow
 def render(brief: Path, output: Path | None, allow_overflow: bool) -> None:
     """Render one BRIEF (a YAML file) to a PDF one-pager."""
     result = render_brief(brief, output, allow_overflow=allow_overflow)
-    click.echo(f"{result.output} ({result.pages} page{'s' if result.pages != 1 else ''}, "
-               f"step '{result.step}', {result.renders} layout pass"
-               f"{'es' if result.renders != 1 else ''})")
+    click.echo(
+        f"{result.output} ({result.pages} page{'s' if result.pages != 1 else ''}, "
+        f"step '{result.step}', {result.renders} layout pass"
+        f"{'es' if result.renders != 1 else ''})"
+    )
 
 
 @cli.command(epilog=EPILOG)
-@click.argument("project", default=".", type=click.Path(exists=True, file_okay=False,
-                                                         path_type=Path))
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the PDFs (default: PROJECT/dist).")
+@click.argument(
+    "project", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the PDFs (default: PROJECT/dist).",
+)
 @_overflow
 def build(project: Path, output: Path | None, allow_overflow: bool) -> None:
     """Render every brief in PROJECT/content/ (default: the current folder)."""
     for result in build_project(project, output, allow_overflow=allow_overflow):
-        click.echo(f"{result.output} ({result.pages} page{'s' if result.pages != 1 else ''}, "
-                   f"step '{result.step}')")
+        click.echo(
+            f"{result.output} ({result.pages} page{'s' if result.pages != 1 else ''}, "
+            f"step '{result.step}')"
+        )
 
 
 @cli.command(epilog=EPILOG)
-@click.argument("project", default=".", type=click.Path(exists=True, file_okay=False,
-                                                         path_type=Path))
+@click.argument(
+    "project", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
 def check(project: Path) -> None:
     """Validate the config and every brief of PROJECT without rendering."""
     checked = check_project(project)
@@ -104,9 +125,13 @@ def check(project: Path) -> None:
 
 @cli.command(epilog=EPILOG)
 @click.argument("slug")
-@click.option("-p", "--project", default=".", type=click.Path(exists=True, file_okay=False,
-                                                               path_type=Path),
-              help="Project folder (default: the current folder).")
+@click.option(
+    "-p",
+    "--project",
+    default=".",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Project folder (default: the current folder).",
+)
 def new(slug: str, project: Path) -> None:
     """Scaffold content/SLUG.yaml, a draft brief to fill in."""
     click.echo(new_brief(slug, project, date.today().isoformat()))

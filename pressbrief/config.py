@@ -60,8 +60,11 @@ def _check(config: Config, file: Path, lines: dict[str, int], problems: list[Pro
     for name in ("heading_font", "body_font"):
         value = getattr(brand, name)
         if value not in available:
-            problem(f"brand.{name}", f"'{value}' is not a bundled font{suggest(value, available)}; "
-                    f"available: {', '.join(available)}")
+            problem(
+                f"brand.{name}",
+                f"'{value}' is not a bundled font{suggest(value, available)}; "
+                f"available: {', '.join(available)}",
+            )
     org = config.organization
     if org.logo:
         assert config.root is not None

@@ -33,7 +33,7 @@ class _Loader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(
                 None, None, "aliases (*name) are not allowed in pressbrief files", event.start_mark
             )
@@ -126,8 +126,12 @@ class _Reader:
             raw = self.scalar(node)
             if raw not in args:
                 choices = ", ".join(f"'{a}'" for a in args)
-                self.problem(node, path, f"{_describe(node)} is not allowed; expected one of {choices}"
-                             f"{suggest(str(raw), [str(a) for a in args])}")
+                self.problem(
+                    node,
+                    path,
+                    f"{_describe(node)} is not allowed; expected one of {choices}"
+                    f"{suggest(str(raw), [str(a) for a in args])}",
+                )
                 return None, False
             return raw, True
         if dataclasses.is_dataclass(hint):
@@ -169,18 +173,29 @@ class _Reader:
             return text, True
         if hint is datetime:
             if not isinstance(raw, datetime):
-                self.problem(node, path, f"expected a date and time with a time zone, e.g. "
-                             f"2016-10-10T09:00:00-04:00; got {_describe(node)}")
+                self.problem(
+                    node,
+                    path,
+                    f"expected a date and time with a time zone, e.g. "
+                    f"2016-10-10T09:00:00-04:00; got {_describe(node)}",
+                )
                 return None, False
             if raw.tzinfo is None:
-                self.problem(node, path, f"'{node.value}' has no time zone; add one, e.g. "
-                             f"{raw.strftime('%Y-%m-%dT%H:%M:%S')}-04:00")
+                self.problem(
+                    node,
+                    path,
+                    f"'{node.value}' has no time zone; add one, e.g. "
+                    f"{raw.strftime('%Y-%m-%dT%H:%M:%S')}-04:00",
+                )
                 return None, False
             return raw, True
         if hint is date:
             if isinstance(raw, datetime) or not isinstance(raw, date):
-                self.problem(node, path, f"expected a date as YYYY-MM-DD, e.g. 2016-10-10; "
-                             f"got {_describe(node)}")
+                self.problem(
+                    node,
+                    path,
+                    f"expected a date as YYYY-MM-DD, e.g. 2016-10-10; got {_describe(node)}",
+                )
                 return None, False
             return raw, True
         raise TypeError(f"model field type {hint!r} has no reader")  # a bug, not bad input
@@ -190,8 +205,9 @@ def _parse(file: Path, problems: list[Problem], empty_ok: bool = False) -> yaml.
     try:
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
-            problems.append(Problem(file, 1, "", f"file is {size:,} bytes; the limit is "
-                                    f"{MAX_FILE_BYTES:,}"))
+            problems.append(
+                Problem(file, 1, "", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+            )
             return None
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
@@ -212,7 +228,9 @@ def _parse(file: Path, problems: list[Problem], empty_ok: bool = False) -> yaml.
     return node
 
 
-def read_model(cls: type[T], file: Path, problems: list[Problem]) -> tuple[T | None, dict[str, int]]:
+def read_model(
+    cls: type[T], file: Path, problems: list[Problem]
+) -> tuple[T | None, dict[str, int]]:
     """Parse `file` into `cls`, appending every problem found to `problems`.
 
     An empty file (or one of comments only) gives the defaults. Also returns the line each
@@ -231,15 +249,22 @@ def _check_markdown(brief: Brief, reader: _Reader) -> None:
     for name, text in markdown.fields(brief):
         for image in markdown.images(text):
             if not image.alt.strip():
-                reader.problem_at(name, f"image '{image.src}' has no alt text; write it as "
-                               f"![what the image shows]({image.src})")
+                reader.problem_at(
+                    name,
+                    f"image '{image.src}' has no alt text; write it as "
+                    f"![what the image shows]({image.src})",
+                )
             if ":" in image.src.split("/")[0]:
-                reader.problem_at(name, f"image '{image.src}' is not a file in the project; "
-                               "images must be local files (no network at render time)")
+                reader.problem_at(
+                    name,
+                    f"image '{image.src}' is not a file in the project; "
+                    "images must be local files (no network at render time)",
+                )
     for i, link in enumerate(brief.related):
         if not link.url.startswith(("http://", "https://", "mailto:")):
-            reader.problem_at(f"related[{i}].url", f"'{link.url}' is not an http, https or "
-                           "mailto address")
+            reader.problem_at(
+                f"related[{i}].url", f"'{link.url}' is not an http, https or mailto address"
+            )
 
 
 def _check_characters(brief: Brief, reader: _Reader) -> None:
@@ -248,12 +273,16 @@ def _check_characters(brief: Brief, reader: _Reader) -> None:
         missing = fonts.uncovered([text])
         if missing:
             more = f" (and {len(missing) - 4} more)" if len(missing) > 4 else ""
-            reader.problem_at(path, f"no bundled font has {', '.join(missing[:4])}{more}; "
-                              "they would print in a system font or not at all")
+            reader.problem_at(
+                path,
+                f"no bundled font has {', '.join(missing[:4])}{more}; "
+                "they would print in a system font or not at all",
+            )
 
 
-def load_brief(file: Path, config: Config, types: list[str],
-               problems: list[Problem]) -> Brief | None:
+def load_brief(
+    file: Path, config: Config, types: list[str], problems: list[Problem]
+) -> Brief | None:
     """Read one brief, filling defaults from `config`; problems are appended, not raised.
 
     `types` are the document types (layouts) available to the project.
@@ -269,8 +298,11 @@ def load_brief(file: Path, config: Config, types: list[str],
         brief, type=brief.type or config.default_type, slug=file.stem, source=file
     )
     if brief.type not in types:
-        reader.problem_at("type", f"unknown document type '{brief.type}'"
-                          f"{suggest(brief.type, types)}; available: {', '.join(types)}")
+        reader.problem_at(
+            "type",
+            f"unknown document type '{brief.type}'"
+            f"{suggest(brief.type, types)}; available: {', '.join(types)}",
+        )
     _check_markdown(brief, reader)
     _check_characters(brief, reader)
     return brief

@@ -79,6 +79,8 @@ class BuildError(PressbriefError):
         self.built = built
         self.exit_code = failures[0].exit_code
         count = len(failures)
-        super().__init__("\n".join(str(f) for f in failures)
-                         + f"\n{count} failure{'s' if count != 1 else ''}; {built} PDF"
-                         f"{'s' if built != 1 else ''} built")
+        super().__init__(
+            "\n".join(str(f) for f in failures)
+            + f"\n{count} failure{'s' if count != 1 else ''}; {built} PDF"
+            f"{'s' if built != 1 else ''} built"
+        )

@@ -46,8 +46,9 @@ def section_words(brief: Brief) -> list[tuple[str, int]]:
     return sorted(counts, key=lambda item: -item[1])
 
 
-def fit_one_page(parsed: Parsed, steps: tuple[Step, ...], brief: Brief,
-                 allow_overflow: bool = False) -> Fitted:
+def fit_one_page(
+    parsed: Parsed, steps: tuple[Step, ...], brief: Brief, allow_overflow: bool = False
+) -> Fitted:
     """Lay out `parsed` with the roomiest step that fits on one page."""
     renders = 1
     first = parsed.layout(steps[0].css())

@@ -25,8 +25,14 @@ class Face:
     path: Path
 
 
-_WEIGHTS = {"Regular": 400, "Italic": 400, "SemiBold": 600, "SemiBoldItalic": 600,
-            "Bold": 700, "BoldItalic": 700}
+_WEIGHTS = {
+    "Regular": 400,
+    "Italic": 400,
+    "SemiBold": 600,
+    "SemiBoldItalic": 600,
+    "Bold": 700,
+    "BoldItalic": 700,
+}
 _FAMILIES = {"Inter": "Inter", "NotoSerif": "Noto Serif"}
 
 
@@ -36,8 +42,14 @@ def faces() -> tuple[Face, ...]:
     found = []
     for path in sorted(FONTS_DIR.glob("*/*.[ot]tf")):
         stem, _, variant = path.stem.partition("-")
-        found.append(Face(_FAMILIES[stem], _WEIGHTS[variant],
-                          "italic" if variant.endswith("Italic") else "normal", path))
+        found.append(
+            Face(
+                _FAMILIES[stem],
+                _WEIGHTS[variant],
+                "italic" if variant.endswith("Italic") else "normal",
+                path,
+            )
+        )
     return tuple(found)
 
 

@@ -27,8 +27,10 @@ def _format_embargo(value: datetime) -> str:
     hours, minutes = divmod(abs(int(offset.total_seconds())) // 60, 60)
     sign = "+" if offset >= timedelta(0) else "\u2212"
     hour = value.hour % 12 or 12
-    return (f"{_format_date(value.date())}, {hour}:{value.minute:02d} "
-            f"{'AM' if value.hour < 12 else 'PM'} (UTC{sign}{hours:02d}:{minutes:02d})")
+    return (
+        f"{_format_date(value.date())}, {hour}:{value.minute:02d} "
+        f"{'AM' if value.hour < 12 else 'PM'} (UTC{sign}{hours:02d}:{minutes:02d})"
+    )
 
 
 def timestamp(brief: Brief) -> datetime | None:
@@ -44,10 +46,12 @@ def timestamp(brief: Brief) -> datetime | None:
 def brand_css(config: Config) -> str:
     """The config's brand as CSS custom properties (values were validated by `config`)."""
     brand = config.brand
-    return (f':root {{ --primary: {brand.primary}; --accent: {brand.accent}; '
-            f'--tint: {brand.tint}; --heading-font: "{brand.heading_font}", "Inter", '
-            f'"Noto Serif"; --body-font: "{brand.body_font}", "Noto Serif", "Inter"; }}\n'
-            f"@page {{ size: {config.paper}; }}")
+    return (
+        f":root {{ --primary: {brand.primary}; --accent: {brand.accent}; "
+        f'--tint: {brand.tint}; --heading-font: "{brand.heading_font}", "Inter", '
+        f'"Noto Serif"; --body-font: "{brand.body_font}", "Noto Serif", "Inter"; }}\n'
+        f"@page {{ size: {config.paper}; }}"
+    )
 
 
 def build_html(brief: Brief, config: Config, layout: Layout) -> str:
@@ -58,8 +62,9 @@ def build_html(brief: Brief, config: Config, layout: Layout) -> str:
         assert config.root is not None
         logo = (config.root / config.organization.logo).resolve().as_uri()
     css = "\n".join((fonts.font_face_css(), layout.stylesheet, brand_css(config)))
-    layout.environment.filters.update(md=markdown.render, md_inline=markdown.render_inline,
-                                      long_date=_format_date)
+    layout.environment.filters.update(
+        md=markdown.render, md_inline=markdown.render_inline, long_date=_format_date
+    )
     return layout.render(
         brief=brief,
         config=config,

@@ -73,8 +73,15 @@ def search_path(project_root: Path | None) -> list[Path]:
 
 def available(project_root: Path | None) -> list[str]:
     """Every layout name on the search path."""
-    return sorted({d.name for folder in search_path(project_root) if folder.is_dir()
-                   for d in folder.iterdir() if (d / "template.html").is_file()})
+    return sorted(
+        {
+            d.name
+            for folder in search_path(project_root)
+            if folder.is_dir()
+            for d in folder.iterdir()
+            if (d / "template.html").is_file()
+        }
+    )
 
 
 def find_layout(name: str, project_root: Path | None) -> Layout:
@@ -86,7 +93,9 @@ def find_layout(name: str, project_root: Path | None) -> Layout:
             missing = [f for f in LAYOUT_FILES if not (candidate / f).is_file()]
             if missing:
                 raise LayoutError(f"layout '{name}' in {candidate} lacks {', '.join(missing)}")
-            return Layout(name, candidate, _steps(candidate / "layout.yaml"), _environment(candidate))
+            return Layout(
+                name, candidate, _steps(candidate / "layout.yaml"), _environment(candidate)
+            )
     looked = "\n".join(f"  {i}. {folder / name}" for i, folder in enumerate(path, 1))
     hint = suggest(name, available(project_root))
     raise LayoutError(f"no layout named '{name}'{hint}; looked in, in order:\n{looked}")
@@ -112,8 +121,10 @@ def _steps(file: Path) -> tuple[Step, ...]:
             for item in (dict(i) for i in data["fit"])
         )
     except (yaml.YAMLError, KeyError, TypeError, ValueError) as error:
-        raise LayoutError(f"{file}: expected 'fit:' with a list of steps, each with a "
-                          f"'name' and CSS variables ({error})") from error
+        raise LayoutError(
+            f"{file}: expected 'fit:' with a list of steps, each with a "
+            f"'name' and CSS variables ({error})"
+        ) from error
     if not steps:
         raise LayoutError(f"{file}: 'fit:' needs at least one step")
     return steps

@@ -50,7 +50,9 @@ class Brand:
     """Colours and fonts."""
 
     primary: str = spec("Main brand colour (#rrggbb): header rule, headline, labels.", "#14284b")
-    accent: str = spec("Accent colour (#rrggbb): statement rule, markers, section labels.", "#b3122e")
+    accent: str = spec(
+        "Accent colour (#rrggbb): statement rule, markers, section labels.", "#b3122e"
+    )
     tint: str = spec("Light background colour (#rrggbb) for the summary panel.", "#eef1f4")
     heading_font: str = spec("Font family for headings and labels (a bundled font).", "Inter")
     body_font: str = spec("Font family for body text (a bundled font).", "Noto Serif")

@@ -35,12 +35,17 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         path = Path(url2pathname(unquote(parts.path))).resolve() if parts.scheme == "file" else None
-        if path is None or parts.netloc not in ("", "localhost") or not any(
-            path.is_relative_to(root) for root in self.roots
+        if (
+            path is None
+            or parts.netloc not in ("", "localhost")
+            or not any(path.is_relative_to(root) for root in self.roots)
         ):
             self.refused.append(url)
-            log.warning("refused to fetch %s: only files inside %s are allowed", url,
-                        ", ".join(map(str, self.roots)))
+            log.warning(
+                "refused to fetch %s: only files inside %s are allowed",
+                url,
+                ", ".join(map(str, self.roots)),
+            )
             raise ValueError(f"pressbrief does not fetch {url}")
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
@@ -55,15 +60,24 @@ class Renderer:
     def parse(self, html: str, base_url: str, roots: Iterable[Path]) -> Parsed:
         """Parse `html` once; lay it out as often as fit-to-page needs."""
         fetcher = SandboxFetcher(roots)
-        return Parsed(weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher),
-                      fetcher, html, self.font_config)
+        return Parsed(
+            weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher),
+            fetcher,
+            html,
+            self.font_config,
+        )
 
 
 class Parsed:
     """A parsed HTML document, ready to be laid out with extra CSS."""
 
-    def __init__(self, document: weasyprint.HTML, fetcher: SandboxFetcher, html: str,
-                 font_config: FontConfiguration) -> None:
+    def __init__(
+        self,
+        document: weasyprint.HTML,
+        fetcher: SandboxFetcher,
+        html: str,
+        font_config: FontConfiguration,
+    ) -> None:
         self.document = document
         self.fetcher = fetcher
         self.html = html
@@ -71,10 +85,12 @@ class Parsed:
 
     def layout(self, extra_css: str) -> Pages:
         """Lay out the document with `extra_css` appended to its styles."""
-        css = weasyprint.CSS(string=extra_css, font_config=self.font_config,
-                             url_fetcher=self.fetcher)
-        rendered = self.document.render(stylesheets=[css], font_config=self.font_config,
-                                        pdf_variant="pdf/ua-1")
+        css = weasyprint.CSS(
+            string=extra_css, font_config=self.font_config, url_fetcher=self.fetcher
+        )
+        rendered = self.document.render(
+            stylesheets=[css], font_config=self.font_config, pdf_variant="pdf/ua-1"
+        )
         return Pages(rendered, self.html + extra_css)
 
 

@@ -40,10 +40,13 @@ def open_project(folder: Path) -> Project:
     assert config.root is not None
     content = config.root / CONTENT_DIR
     if not content.is_dir():
-        raise ProjectError(f"{config.root}: no {CONTENT_DIR}/ folder with briefs; "
-                           f"create one with `pressbrief new SLUG`")
-    files = tuple(sorted(p for p in content.iterdir()
-                         if p.suffix in (".yaml", ".yml") and p.is_file()))
+        raise ProjectError(
+            f"{config.root}: no {CONTENT_DIR}/ folder with briefs; "
+            f"create one with `pressbrief new SLUG`"
+        )
+    files = tuple(
+        sorted(p for p in content.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    )
     return Project(config, files)
 
 
@@ -78,8 +81,10 @@ def new_brief(slug: str, folder: Path, today: str) -> Path:
     """Write `content/SLUG.yaml` in the project at `folder`; never overwrites a file."""
     if not _SLUG.fullmatch(slug):
         hint = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "my-brief"
-        raise ProjectError(f"'{slug}' is not a usable slug: use lower-case letters, digits and "
-                           f"hyphens, e.g. '{hint}'")
+        raise ProjectError(
+            f"'{slug}' is not a usable slug: use lower-case letters, digits and "
+            f"hyphens, e.g. '{hint}'"
+        )
     config = load_config(folder)
     assert config.root is not None
     path = config.root / CONTENT_DIR / f"{slug}.yaml"
@@ -87,8 +92,9 @@ def new_brief(slug: str, folder: Path, today: str) -> Path:
         raise ProjectError(f"{path} already exists; choose another slug or edit that file")
     title = slug.replace("-", " ").capitalize()
     series = config.organization.short_name or config.organization.name
-    text = _TEMPLATE.format(path=path.relative_to(config.root), series=series, title=title,
-                            today=today)
+    text = _TEMPLATE.format(
+        path=path.relative_to(config.root), series=series, title=title, today=today
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as file:
         file.write(text)

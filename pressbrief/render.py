@@ -59,8 +59,11 @@ def lay_out(brief: Brief, config: Config, allow_overflow: bool = False) -> Fitte
     parsed = renderer().parse(html, brief.source.parent.resolve().as_uri() + "/", roots)
     fitted = fit_one_page(parsed, layout.steps, brief, allow_overflow)
     if parsed.fetcher.refused:
-        raise LayoutError(f"{brief.source}: refused to load " + ", ".join(parsed.fetcher.refused)
-                          + "; only files inside the project can be used")
+        raise LayoutError(
+            f"{brief.source}: refused to load "
+            + ", ".join(parsed.fetcher.refused)
+            + "; only files inside the project can be used"
+        )
     return fitted
 
 
@@ -68,8 +71,9 @@ def write_atomic(data: bytes, output: Path) -> None:
     """Write `data` to `output` through a temporary file and a rename: never a partial file."""
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.",
-                                             suffix=".tmp")
+        handle, temporary = tempfile.mkstemp(
+            dir=output.parent, prefix=f".{output.name}.", suffix=".tmp"
+        )
         try:
             with os.fdopen(handle, "wb") as file:
                 file.write(data)
@@ -81,19 +85,28 @@ def write_atomic(data: bytes, output: Path) -> None:
         raise OutputError(f"{output}: cannot write the PDF: {error.strerror or error}") from error
 
 
-def render_loaded(brief: Brief, config: Config, output: Path,
-                  allow_overflow: bool = False) -> Rendered:
+def render_loaded(
+    brief: Brief, config: Config, output: Path, allow_overflow: bool = False
+) -> Rendered:
     """Render a validated brief to `output`."""
     fitted = lay_out(brief, config, allow_overflow)
     write_atomic(fitted.pages.pdf(), output)
-    log.info("%s → %s (%d page%s, %d render%s, step '%s')", brief.source, output,
-             fitted.pages.count, "" if fitted.pages.count == 1 else "s", fitted.renders,
-             "" if fitted.renders == 1 else "s", fitted.step.name)
+    log.info(
+        "%s → %s (%d page%s, %d render%s, step '%s')",
+        brief.source,
+        output,
+        fitted.pages.count,
+        "" if fitted.pages.count == 1 else "s",
+        fitted.renders,
+        "" if fitted.renders == 1 else "s",
+        fitted.step.name,
+    )
     return Rendered(brief, output, fitted.pages.count, fitted.renders, fitted.step.name)
 
 
-def render_brief(source: Path, output: Path | None = None, *,
-                 allow_overflow: bool = False) -> Rendered:
+def render_brief(
+    source: Path, output: Path | None = None, *, allow_overflow: bool = False
+) -> Rendered:
     """Validate and render the brief in `source` to `output` (default: beside it, as .pdf)."""
     config = load_config(source)
     (brief,) = load_briefs([source], config, available(config.root))

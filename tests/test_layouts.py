@@ -26,7 +26,8 @@ def test_a_project_layout_overrides_the_built_in(project: Callable[..., Path]) -
 
 
 def test_an_unknown_default_type_is_reported_per_brief(
-        project: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = project("default_type: op-ed\n", b=MINIMAL)
     (folder / "layouts" / "op-ed").mkdir(parents=True)  # a folder without template.html
     assert run("render", folder / "content" / "b.yaml") == 1
@@ -49,7 +50,8 @@ def test_layout_error_lists_the_lookup_order() -> None:
 
 
 def test_a_broken_project_template_is_a_layout_error(
-        project: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = project(b=MINIMAL)
     own = folder / "layouts" / "issue-brief"
     shutil.copytree(LAYOUTS_DIR / "issue-brief", own)

@@ -10,8 +10,9 @@ import pytest
 from .conftest import run
 
 
-def test_new_brief_passes_check(project: Callable[..., Path],
-                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_brief_passes_check(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = project("organization:\n  name: Test Org\n  short_name: TO\n")
     assert run("new", "school-funding", "--project", folder) == 0
     created = folder / "content" / "school-funding.yaml"
@@ -21,8 +22,9 @@ def test_new_brief_passes_check(project: Callable[..., Path],
     assert capsys.readouterr().out.strip() == "1 brief OK"
 
 
-def test_new_refuses_to_overwrite_and_bad_slugs(project: Callable[..., Path],
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_refuses_to_overwrite_and_bad_slugs(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = project()
     assert run("new", "a-brief", "-p", folder) == 0
     (folder / "content" / "a-brief.yaml").write_text("title: mine\n")

@@ -22,8 +22,9 @@ def raster(pdf: Path) -> Image.Image:
     return image
 
 
-def rows_of(image: Image.Image, colour: tuple[int, int, int], top: float, bottom: float,
-            share: float = 0.8) -> list[int]:
+def rows_of(
+    image: Image.Image, colour: tuple[int, int, int], top: float, bottom: float, share: float = 0.8
+) -> list[int]:
     """Rows between fractions `top` and `bottom` of the height mostly in `colour`."""
     width, height = image.size
     found = []
@@ -55,7 +56,10 @@ def test_greyscale_print_keeps_the_structure(example_dist: Path) -> None:
     width, height = grey.size
     # The header rule stays dark, the summary tint stays visibly lighter than text, and
     # the page background stays white: the hierarchy survives a black-and-white printer.
-    rule = [y for y in range(int(height * 0.12))
-            if sum(grey.getpixel((x, y)) < 90 for x in range(40, width - 40)) > 0.9 * (width - 80)]
+    rule = [
+        y
+        for y in range(int(height * 0.12))
+        if sum(grey.getpixel((x, y)) < 90 for x in range(40, width - 40)) > 0.9 * (width - 80)
+    ]
     assert rule
     assert grey.getpixel((5, 5)) == 255

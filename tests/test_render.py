@@ -15,8 +15,10 @@ from pressbrief import render_brief
 
 from .conftest import MINIMAL, REPO, pdf_text, run
 
-LONG_POINT = ("This talking point is long on purpose, so that the brief needs its layout "
-              "tightened before it fits on a single page of paper. ")
+LONG_POINT = (
+    "This talking point is long on purpose, so that the brief needs its layout "
+    "tightened before it fits on a single page of paper. "
+)
 
 
 def brief_with(points: int, words: int = 3) -> str:
@@ -27,15 +29,26 @@ def brief_with(points: int, words: int = 3) -> str:
 def test_same_input_same_bytes_across_processes(tmp_path: Path) -> None:
     outputs = []
     for name in ("a.pdf", "b.pdf"):
-        subprocess.run([sys.executable, "-m", "pressbrief", "render",
-                        REPO / "content" / "broadband-compact.yaml", "-o", tmp_path / name],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pressbrief",
+                "render",
+                REPO / "content" / "broadband-compact.yaml",
+                "-o",
+                tmp_path / name,
+            ],
+            check=True,
+            capture_output=True,
+        )
         outputs.append((tmp_path / name).read_bytes())
     assert outputs[0] == outputs[1]
 
 
-def test_source_date_epoch_sets_the_dates(project: Callable[..., Path],
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_source_date_epoch_sets_the_dates(
+    project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = project(brief=MINIMAL)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1476057600")  # 2016-10-10 00:00 UTC
     result = render_brief(folder / "content" / "brief.yaml", folder / "out.pdf")
@@ -52,7 +65,8 @@ def test_a_long_brief_is_tightened_to_fit(project: Callable[..., Path]) -> None:
 
 
 def test_a_brief_that_cannot_fit_fails_and_writes_nothing(
-        project: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = project(huge=brief_with(points=30))
     out = folder / "huge.pdf"
     assert run("render", folder / "content" / "huge.yaml", "-o", out) == 3
@@ -87,8 +101,9 @@ def test_a4_paper(project: Callable[..., Path]) -> None:
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
 
 
-def test_unwritable_output_is_a_clear_error(project: Callable[..., Path],
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_unwritable_output_is_a_clear_error(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = project(b=MINIMAL)
     (folder / "taken").write_text("a file, not a folder")
     assert run("render", folder / "content" / "b.yaml", "-o", folder / "taken" / "b.pdf") == 5
@@ -104,10 +119,15 @@ def test_existing_pdf_survives_a_failed_render(project: Callable[..., Path]) -> 
 
 
 def test_check_does_not_import_weasyprint() -> None:
-    code = ("import sys; from pressbrief.cli import main; rc = main(['check', %r]); "
-            "assert 'weasyprint' not in sys.modules, 'weasyprint imported'; sys.exit(rc)"
-            % str(REPO))
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONWARNINGS": "error"})
+    code = (
+        f"import sys; from pressbrief.cli import main; rc = main(['check', {str(REPO)!r}]); "
+        "assert 'weasyprint' not in sys.modules, 'weasyprint imported'; sys.exit(rc)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "error"},
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "3 briefs OK"

@@ -31,13 +31,16 @@ def test_template_code_and_html_print_literally(project: Callable[..., Path]) ->
     assert "<img src=‘file:///etc/passwd’>" in text  # typographic quotes, still text
     assert "<style>*{color:red}</style>" in text
     assert "49" not in text
-    links = [annot.get_object().get("/A", {}).get("/URI")
-             for annot in PdfReader(folder / "h.pdf").pages[0].get("/Annots", [])]
+    links = [
+        annot.get_object().get("/A", {}).get("/URI")
+        for annot in PdfReader(folder / "h.pdf").pages[0].get("/Annots", [])
+    ]
     assert not any(uri and ("javascript" in uri or "evil" in uri) for uri in links)
 
 
 def test_an_image_outside_the_project_is_refused(
-        project: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = project(b=MINIMAL + "analysis: '![the password file](../../../../../etc/passwd)'\n")
     out = folder / "b.pdf"
     assert run("render", folder / "content" / "b.yaml", "-o", out) == 4
@@ -47,19 +50,23 @@ def test_an_image_outside_the_project_is_refused(
 
 
 def test_a_symlink_out_of_the_project_is_refused(
-        project: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    project: Callable[..., Path],
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     outside = tmp_path_factory.mktemp("outside") / "secret.png"
     outside.write_bytes(b"\x89PNG not really")
     folder = project(b=MINIMAL + "analysis: '![a chart](chart.png)'\n")
     (folder / "content" / "chart.png").symlink_to(outside)
     assert run("render", folder / "content" / "b.yaml", "-o", folder / "b.pdf") == 4
-    assert f"refused to load {(folder / 'content' / 'chart.png').as_uri()}" in \
-        capsys.readouterr().err
+    assert (
+        f"refused to load {(folder / 'content' / 'chart.png').as_uri()}" in capsys.readouterr().err
+    )
 
 
 def test_an_image_inside_the_project_renders_with_alt_text(
-        project: Callable[..., Path], with_logo: str) -> None:
+    project: Callable[..., Path], with_logo: str
+) -> None:
     folder = project(with_logo, b=MINIMAL + "analysis: '![our emblem](../assets/logo.svg)'\n")
     render_brief(folder / "content" / "b.yaml", folder / "b.pdf")
     kinds, alts = structure(folder / "b.pdf")

@@ -33,10 +33,12 @@ def check(folder: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[s
     return code, captured.err.strip().removeprefix("error: ").splitlines()
 
 
-def test_every_problem_in_every_file(project: Callable[..., Path],
-                                     capsys: pytest.CaptureFixture[str]) -> None:
-    folder = project(bad=BAD, worse="title: [1, 2]\nsummary: ok\ntalking_points: [ok]\n",
-                     good=MINIMAL)
+def test_every_problem_in_every_file(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = project(
+        bad=BAD, worse="title: [1, 2]\nsummary: ok\ntalking_points: [ok]\n", good=MINIMAL
+    )
     code, lines = check(folder, capsys)
     bad, worse = folder / "content" / "bad.yaml", folder / "content" / "worse.yaml"
     assert code == 1
@@ -58,8 +60,9 @@ def test_every_problem_in_every_file(project: Callable[..., Path],
     ]
 
 
-def test_unknown_type_and_unsafe_link(project: Callable[..., Path],
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_type_and_unsafe_link(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     text = MINIMAL + "type: isue-brief\nrelated:\n  - title: A link\n    url: javascript:alert(1)\n"
     folder = project(b=text)
     code, lines = check(folder, capsys)
@@ -72,10 +75,10 @@ def test_unknown_type_and_unsafe_link(project: Callable[..., Path],
     ]
 
 
-def test_config_problems(project: Callable[..., Path],
-                         capsys: pytest.CaptureFixture[str]) -> None:
-    config = ("organisation:\n  name: X\nbrand:\n  primary: navy\n  body_font: Noto Serf\n"
-              "paper: legal\n")
+def test_config_problems(project: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    config = (
+        "organisation:\n  name: X\nbrand:\n  primary: navy\n  body_font: Noto Serf\npaper: legal\n"
+    )
     folder = project(config, b=MINIMAL)
     code, lines = check(folder, capsys)
     file = folder / "pressbrief.yaml"
@@ -94,8 +97,9 @@ def test_config_problems(project: Callable[..., Path],
     ]
 
 
-def test_yaml_errors_aliases_and_size(project: Callable[..., Path],
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_yaml_errors_aliases_and_size(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     bomb = 'a: &a ["x","x"]\nb: &b [*a,*a]\nc: &c [*b,*b]\ntitle: *c\n'
     folder = project(broken="title: [unclosed\n", bomb=bomb, empty="", big="x" * 1_000_001)
     code, lines = check(folder, capsys)
@@ -110,9 +114,12 @@ def test_yaml_errors_aliases_and_size(project: Callable[..., Path],
     ]
 
 
-def test_images_need_alt_text_and_a_local_file(project: Callable[..., Path],
-                                               capsys: pytest.CaptureFixture[str]) -> None:
-    text = MINIMAL + "analysis: |-\n  Look: ![](map.png)\n\n  And ![a map](https://x.example/m.png)\n"
+def test_images_need_alt_text_and_a_local_file(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        MINIMAL + "analysis: |-\n  Look: ![](map.png)\n\n  And ![a map](https://x.example/m.png)\n"
+    )
     folder = project(b=text)
     code, lines = check(folder, capsys)
     file = folder / "content" / "b.yaml"
@@ -125,8 +132,9 @@ def test_images_need_alt_text_and_a_local_file(project: Callable[..., Path],
     ]
 
 
-def test_a_character_no_bundled_font_has_is_named(project: Callable[..., Path],
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_character_no_bundled_font_has_is_named(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = project(b=MINIMAL + "series: नमस्ते series\n")
     code, lines = check(folder, capsys)
     file = folder / "content" / "b.yaml"
@@ -134,11 +142,13 @@ def test_a_character_no_bundled_font_has_is_named(project: Callable[..., Path],
     assert lines == [
         f"{file}:5: series: no bundled font has U+0924 DEVANAGARI LETTER TA, U+0928 DEVANAGARI "
         "LETTER NA, U+092E DEVANAGARI LETTER MA, U+0938 DEVANAGARI LETTER SA (and 2 more); "
-        "they would print in a system font or not at all"]
+        "they would print in a system font or not at all"
+    ]
 
 
 def test_build_reports_bad_briefs_and_builds_the_rest(
-        project: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = project(bad="title: x\n", good=MINIMAL)
     assert run("build", folder) == 1
     err = capsys.readouterr().err
