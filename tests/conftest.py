@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from pressbrief.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = REPO.parent / "shared" / "seeds" / "jhi-on-the-issues-2016-russia-syria.txt"
+SEED = REPO / "tests" / "fixtures" / "jhi-on-the-issues-2016-russia-syria.txt"  # ../shared/seeds copy
 
 MINIMAL = """\
 title: A Minimal Brief
