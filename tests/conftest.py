@@ -13,7 +13,8 @@ from pypdf import PdfReader
 from pressbrief.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = REPO / "tests" / "fixtures" / "jhi-on-the-issues-2016-russia-syria.txt"  # ../shared/seeds copy
+# A copy of ../shared/seeds/jhi-on-the-issues-2016-russia-syria.txt
+SEED = REPO / "tests" / "fixtures" / "jhi-on-the-issues-2016-russia-syria.txt"
 
 MINIMAL = """\
 title: A Minimal Brief
