@@ -94,5 +94,6 @@ def test_tagged_with_language_title_and_alt_text(example_dist: Path) -> None:
     kinds, alts = structure(example_dist / "russia-syria.pdf")
     # Reading order: the headline before the list items, paragraphs throughout.
     assert "/H1" in kinds and "/P" in kinds and "/LI" in kinds
-    assert kinds.index("/H1") < kinds.index("/LI")
+    assert kinds.index("/H1") < kinds.index("/H2") < kinds.index("/LI")
+    assert kinds.count("/H2") == 5  # statement, summary, points, analysis, questions
     assert "John Hay Initiative emblem" in alts
