@@ -18,6 +18,7 @@ import click
 from . import (
     ContentError,
     PressbriefError,
+    Rendered,
     __version__,
     build_project,
     check_project,
@@ -65,6 +66,14 @@ def cli(verbose: bool) -> None:
     _setup_logging(verbose)
 
 
+def _describe(result: Rendered) -> str:
+    pages, passes = result.pages, result.renders
+    return (
+        f"{result.output} ({pages} page{'s' if pages != 1 else ''}, step '{result.step}', "
+        f"{passes} layout pass{'es' if passes != 1 else ''})"
+    )
+
+
 _overflow = click.option(
     "--allow-overflow",
     is_flag=True,
@@ -83,12 +92,7 @@ _overflow = click.option(
 @_overflow
 def render(brief: Path, output: Path | None, allow_overflow: bool) -> None:
     """Render one BRIEF (a YAML file) to a PDF one-pager."""
-    result = render_brief(brief, output, allow_overflow=allow_overflow)
-    click.echo(
-        f"{result.output} ({result.pages} page{'s' if result.pages != 1 else ''}, "
-        f"step '{result.step}', {result.renders} layout pass"
-        f"{'es' if result.renders != 1 else ''})"
-    )
+    click.echo(_describe(render_brief(brief, output, allow_overflow=allow_overflow)))
 
 
 @cli.command(epilog=EPILOG)
@@ -105,10 +109,7 @@ def render(brief: Path, output: Path | None, allow_overflow: bool) -> None:
 def build(project: Path, output: Path | None, allow_overflow: bool) -> None:
     """Render every brief in PROJECT/content/ (default: the current folder)."""
     for result in build_project(project, output, allow_overflow=allow_overflow):
-        click.echo(
-            f"{result.output} ({result.pages} page{'s' if result.pages != 1 else ''}, "
-            f"step '{result.step}')"
-        )
+        click.echo(_describe(result))
 
 
 @cli.command(epilog=EPILOG)
