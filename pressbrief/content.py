@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 import types
 import typing
 from datetime import date, datetime
@@ -26,6 +27,7 @@ MAX_FILE_BYTES = 1_000_000
 """Content files larger than this are refused before parsing."""
 
 T = TypeVar("T")
+_LANG = re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*")
 
 
 class _Loader(yaml.SafeLoader):
@@ -297,6 +299,10 @@ def load_brief(
     brief = dataclasses.replace(
         brief, type=brief.type or config.default_type, slug=file.stem, source=file
     )
+    if not _LANG.fullmatch(brief.lang):
+        reader.problem_at(
+            "lang", f"'{brief.lang}' is not a language tag; expected e.g. 'en', 'en-GB', 'fr', 'uk'"
+        )
     if brief.type not in types:
         reader.problem_at(
             "type",

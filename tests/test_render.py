@@ -131,3 +131,10 @@ def test_check_does_not_import_weasyprint() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "3 briefs OK"
+
+
+def test_a_brief_without_a_project_uses_the_defaults(tmp_path: Path) -> None:
+    (tmp_path / "solo.yaml").write_text(MINIMAL)
+    assert run("render", tmp_path / "solo.yaml") == 0
+    text = pdf_text(tmp_path / "solo.pdf")
+    assert "A Minimal Brief" in text and "pressbrief" in text

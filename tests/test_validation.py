@@ -63,7 +63,10 @@ def test_every_problem_in_every_file(
 def test_unknown_type_and_unsafe_link(
     project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = MINIMAL + "type: isue-brief\nrelated:\n  - title: A link\n    url: javascript:alert(1)\n"
+    text = (
+        MINIMAL + "type: isue-brief\nrelated:\n  - title: A link\n    url: javascript:alert(1)\n"
+        "lang: english please\n"
+    )
     folder = project(b=text)
     code, lines = check(folder, capsys)
     file = folder / "content" / "b.yaml"
@@ -72,6 +75,8 @@ def test_unknown_type_and_unsafe_link(
         f"{file}:5: type: unknown document type 'isue-brief' (did you mean 'issue-brief'?); "
         "available: issue-brief",
         f"{file}:8: related[0].url: 'javascript:alert(1)' is not an http, https or mailto address",
+        f"{file}:9: lang: 'english please' is not a language tag; expected e.g. 'en', 'en-GB', "
+        "'fr', 'uk'",
     ]
 
 
