@@ -16,6 +16,7 @@ import typing
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 import yaml
 
@@ -246,8 +247,10 @@ def read_model(
     return reader.model(cls, node, ""), reader.lines
 
 
-def _check_markdown(brief: Brief, reader: _Reader) -> None:
-    """Images in Markdown fields need alt text and a local path; links need a safe scheme."""
+def _check_markdown(brief: Brief, root: Path, reader: _Reader) -> None:
+    """Images in Markdown fields need alt text and a file inside the project `root`;
+    links need a safe scheme."""
+    assert brief.source is not None
     for name, text in markdown.fields(brief):
         for image in markdown.images(text):
             if not image.alt.strip():
@@ -262,6 +265,12 @@ def _check_markdown(brief: Brief, reader: _Reader) -> None:
                     f"image '{image.src}' is not a file in the project; "
                     "images must be local files (no network at render time)",
                 )
+                continue
+            path = (brief.source.parent / unquote(image.src)).resolve()
+            if not path.is_relative_to(root.resolve()):
+                reader.problem_at(name, f"image '{image.src}' is outside the project folder {root}")
+            elif not path.is_file():
+                reader.problem_at(name, f"image '{image.src}' not found (looked for {path})")
     for i, link in enumerate(brief.related):
         if not link.url.startswith(("http://", "https://", "mailto:")):
             reader.problem_at(
@@ -309,7 +318,8 @@ def load_brief(
             f"unknown document type '{brief.type}'"
             f"{suggest(brief.type, types)}; available: {', '.join(types)}",
         )
-    _check_markdown(brief, reader)
+    assert config.root is not None
+    _check_markdown(brief, config.root, reader)
     _check_characters(brief, reader)
     return brief
 

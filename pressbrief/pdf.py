@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -51,6 +52,32 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
 
 
+class _Errors(logging.Handler):
+    """Collects the errors WeasyPrint logs (and otherwise survives) while it works."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = " ".join(record.getMessage().split())[:300].rstrip(": ")
+        if record.msg.startswith("Failed to load image"):
+            message += " (is it a PNG, JPEG, GIF, WebP or SVG file?)"
+        self.messages.append(message)
+
+
+@contextmanager
+def _collect_errors(into: list[str]) -> Iterator[None]:
+    handler = _Errors()
+    weasy_log = logging.getLogger("weasyprint")
+    weasy_log.addHandler(handler)
+    try:
+        yield
+    finally:
+        weasy_log.removeHandler(handler)
+        into.extend(m for m in handler.messages if m not in into)
+
+
 class Renderer:
     """Lays out HTML with one font configuration; create one per process (never fork it)."""
 
@@ -82,24 +109,28 @@ class Parsed:
         self.fetcher = fetcher
         self.html = html
         self.font_config = font_config
+        self.errors: list[str] = []
+        """What WeasyPrint could not do (an image it could not decode, a bad stylesheet)."""
 
     def layout(self, extra_css: str) -> Pages:
         """Lay out the document with `extra_css` appended to its styles."""
-        css = weasyprint.CSS(
-            string=extra_css, font_config=self.font_config, url_fetcher=self.fetcher
-        )
-        rendered = self.document.render(
-            stylesheets=[css], font_config=self.font_config, pdf_variant="pdf/ua-1"
-        )
-        return Pages(rendered, self.html + extra_css)
+        with _collect_errors(self.errors):
+            css = weasyprint.CSS(
+                string=extra_css, font_config=self.font_config, url_fetcher=self.fetcher
+            )
+            rendered = self.document.render(
+                stylesheets=[css], font_config=self.font_config, pdf_variant="pdf/ua-1"
+            )
+        return Pages(rendered, self.html + extra_css, self.errors)
 
 
 class Pages:
     """A laid-out document: its page count, how much spills over, and its PDF."""
 
-    def __init__(self, rendered: weasyprint.Document, source: str) -> None:
+    def __init__(self, rendered: weasyprint.Document, source: str, errors: list[str]) -> None:
         self.rendered = rendered
         self.source = source
+        self.errors = errors
 
     @property
     def count(self) -> int:
@@ -121,6 +152,9 @@ class Pages:
     def pdf(self) -> bytes:
         """The tagged PDF, its identifier derived from the source so bytes are reproducible."""
         identifier = hashlib.md5(self.source.encode(), usedforsecurity=False).hexdigest()
-        result = self.rendered.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier.encode())
+        with _collect_errors(self.errors):
+            result = self.rendered.write_pdf(
+                pdf_variant="pdf/ua-1", pdf_identifier=identifier.encode()
+            )
         assert isinstance(result, bytes)
         return result

@@ -48,8 +48,11 @@ def renderer() -> Renderer:
     return Renderer()
 
 
-def lay_out(brief: Brief, config: Config, allow_overflow: bool = False) -> Fitted:
-    """Lay out a validated brief in its layout, tightened to one page."""
+def render_pdf(brief: Brief, config: Config, allow_overflow: bool = False) -> tuple[Fitted, bytes]:
+    """Lay out a validated brief in its layout, tightened to one page, and make its PDF.
+
+    Raises LayoutError if anything could not be loaded or drawn: nothing is dropped silently.
+    """
     from .fit import fit_one_page
 
     assert config.root is not None and brief.source is not None
@@ -58,13 +61,16 @@ def lay_out(brief: Brief, config: Config, allow_overflow: bool = False) -> Fitte
     roots = (config.root, layout.folder, FONTS_DIR)
     parsed = renderer().parse(html, brief.source.parent.resolve().as_uri() + "/", roots)
     fitted = fit_one_page(parsed, layout.steps, brief, allow_overflow)
+    data = fitted.pages.pdf()
     if parsed.fetcher.refused:
         raise LayoutError(
             f"{brief.source}: refused to load "
             + ", ".join(parsed.fetcher.refused)
             + "; only files inside the project can be used"
         )
-    return fitted
+    if parsed.errors:
+        raise LayoutError(f"{brief.source}: " + "; ".join(parsed.errors))
+    return fitted, data
 
 
 def write_atomic(data: bytes, output: Path) -> None:
@@ -89,8 +95,8 @@ def render_loaded(
     brief: Brief, config: Config, output: Path, allow_overflow: bool = False
 ) -> Rendered:
     """Render a validated brief to `output`."""
-    fitted = lay_out(brief, config, allow_overflow)
-    write_atomic(fitted.pages.pdf(), output)
+    fitted, data = render_pdf(brief, config, allow_overflow)
+    write_atomic(data, output)
     log.info(
         "%s → %s (%d page%s, %d render%s, step '%s')",
         brief.source,

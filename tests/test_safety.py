@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from pressbrief import render_brief
+from pressbrief.assets import LAYOUTS_DIR
 
 from .conftest import MINIMAL, pdf_text, run, structure
 
@@ -43,9 +45,9 @@ def test_an_image_outside_the_project_is_refused(
 ) -> None:
     folder = project(b=MINIMAL + "analysis: '![the password file](../../../../../etc/passwd)'\n")
     out = folder / "b.pdf"
-    assert run("render", folder / "content" / "b.yaml", "-o", out) == 4
+    assert run("render", folder / "content" / "b.yaml", "-o", out) == 1
     err = capsys.readouterr().err
-    assert "refused to load file:///etc/passwd; only files inside the project can be used" in err
+    assert "b.yaml:5: analysis: image '../../../../../etc/passwd' is outside the project" in err
     assert not out.exists()
 
 
@@ -58,10 +60,55 @@ def test_a_symlink_out_of_the_project_is_refused(
     outside.write_bytes(b"\x89PNG not really")
     folder = project(b=MINIMAL + "analysis: '![a chart](chart.png)'\n")
     (folder / "content" / "chart.png").symlink_to(outside)
+    assert run("render", folder / "content" / "b.yaml", "-o", folder / "b.pdf") == 1
+    assert "image 'chart.png' is outside the project folder" in capsys.readouterr().err
+
+
+def test_the_fetcher_serves_only_files_inside_its_roots(tmp_path: Path) -> None:
+    from pressbrief.pdf import SandboxFetcher
+
+    inside = tmp_path / "in"
+    inside.mkdir()
+    (inside / "ok.css").write_text("p {}")
+    (inside / "escape.css").symlink_to("/etc/hostname")
+    fetcher = SandboxFetcher([inside])
+    assert fetcher.fetch((inside / "ok.css").as_uri()).read() == b"p {}"
+    for url in [
+        "file:///etc/passwd",
+        (inside / "escape.css").as_uri(),
+        (inside / ".." / "in" / ".." / "x").as_uri(),
+        "http://127.0.0.1:9/x.png",
+        "https://example.com/x.css",
+        "data:text/css,p{}",
+        "file://otherhost/etc/passwd",
+    ]:
+        with pytest.raises(ValueError, match="pressbrief does not fetch"):
+            fetcher.fetch(url)
+    assert len(fetcher.refused) == 7
+
+
+def test_a_layout_reaching_for_the_network_fails_the_render(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = project(b=MINIMAL)
+    own = folder / "layouts" / "issue-brief"
+    shutil.copytree(LAYOUTS_DIR / "issue-brief", own)
+    with (own / "style.css").open("a") as css:
+        css.write('\nbody { background: url("http://127.0.0.1:9/track.png"); }\n')
     assert run("render", folder / "content" / "b.yaml", "-o", folder / "b.pdf") == 4
-    assert (
-        f"refused to load {(folder / 'content' / 'chart.png').as_uri()}" in capsys.readouterr().err
-    )
+    err = capsys.readouterr().err
+    assert "refused to load http://127.0.0.1:9/track.png" in err
+    assert not (folder / "b.pdf").exists()
+
+
+def test_an_unreadable_image_fails_the_render(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = project(b=MINIMAL + "analysis: '![a chart](chart.png)'\n")
+    (folder / "content" / "chart.png").write_text("not an image")
+    assert run("render", folder / "content" / "b.yaml", "-o", folder / "b.pdf") == 4
+    assert "Failed to load image at" in capsys.readouterr().err
+    assert not (folder / "b.pdf").exists()
 
 
 def test_an_image_inside_the_project_renders_with_alt_text(

@@ -132,6 +132,7 @@ def test_images_need_alt_text_and_a_local_file(
     assert lines == [
         f"{file}:5: analysis: image 'map.png' has no alt text; write it as "
         "![what the image shows](map.png)",
+        f"{file}:5: analysis: image 'map.png' not found (looked for {file.parent / 'map.png'})",
         f"{file}:5: analysis: image 'https://x.example/m.png' is not a file in the project; "
         "images must be local files (no network at render time)",
     ]
