@@ -138,3 +138,10 @@ def test_a_brief_without_a_project_uses_the_defaults(tmp_path: Path) -> None:
     assert run("render", tmp_path / "solo.yaml") == 0
     text = pdf_text(tmp_path / "solo.pdf")
     assert "A Minimal Brief" in text and "pressbrief" in text
+
+
+def test_accented_latin_cyrillic_and_greek_names(project: Callable[..., Path]) -> None:
+    names = "Zoë Ñúñez, Łódź, Dvořák, Øresund, Київ, Ελλάδα, Škoda, İstanbul"
+    folder = project(b=MINIMAL + f"series: {names}\n")
+    render_brief(folder / "content" / "b.yaml", folder / "b.pdf")
+    assert names in pdf_text(folder / "b.pdf")
