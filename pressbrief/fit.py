@@ -1,14 +1,18 @@
 """Parsed HTML + the layout's tightening steps → pages that fit on one page, or a report.
 
-Steps are ordered from roomiest to tightest, so "fits" is monotone along them: the first
-render uses the roomiest step; if that overflows, a binary search finds the roomiest step
-that fits in about log2(steps) more renders. A brief that does not fit even at the tightest
-step raises `DoesNotFitError` naming the brief, how much is over and its longest sections.
+Steps are ordered from roomiest to tightest, so "fits" is monotone along them. The first
+render uses the roomiest step; most briefs stop there. If it overflows, the tightest step is
+rendered next (a brief that cannot fit fails after two renders), and then an interpolation
+search on the measured content heights finds the roomiest step that fits: each probe goes
+where the heights measured so far say the page fills up, so it usually takes one or two
+more renders. A brief that does not fit even at the tightest step raises `DoesNotFitError`
+naming the brief, how much is over and its longest sections.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -46,40 +50,52 @@ def section_words(brief: Brief) -> list[tuple[str, int]]:
     return sorted(counts, key=lambda item: -item[1])
 
 
+def _probe(heights: dict[int, float], low: int, high: int, available: float) -> int:
+    """The step between `low` (overflows) and `high` (fits) where the page should fill up."""
+    over, under = heights[low], heights[high]
+    share = (over - available) / (over - under) if over > under else 0.5
+    guess = low + math.ceil(share * (high - low))
+    return min(max(guess, low + 1), high - 1)
+
+
 def fit_one_page(
     parsed: Parsed, steps: tuple[Step, ...], brief: Brief, allow_overflow: bool = False
 ) -> Fitted:
     """Lay out `parsed` with the roomiest step that fits on one page."""
-    renders = 1
-    first = parsed.layout(steps[0].css())
-    if first.count == 1:
-        return Fitted(first, steps[0], renders)
-    best: tuple[Pages, Step] | None = None
-    low, high = 1, len(steps) - 1
-    tightest: Pages | None = None
-    while low <= high:
-        middle = (low + high) // 2
-        pages = parsed.layout(steps[middle].css())
-        renders += 1
-        if middle == len(steps) - 1:
-            tightest = pages
-        if pages.count == 1:
-            best, high = (pages, steps[middle]), middle - 1
+    laid = {0: parsed.layout(steps[0].css())}
+    if laid[0].count == 1:
+        return Fitted(laid[0], steps[0], 1)
+    last = len(steps) - 1
+    if last > 0:
+        laid[last] = parsed.layout(steps[last].css())
+    if laid[last].count > 1:
+        return _overflowing(laid[last], steps[last], brief, len(laid), allow_overflow)
+    available = laid[0].page_height
+    heights = {0: laid[0].height, last: laid[last].height}
+    low, high = 0, last  # low overflows, high fits
+    while high - low > 1:
+        step = _probe(heights, low, high, available)
+        laid[step] = parsed.layout(steps[step].css())
+        heights[step] = laid[step].height
+        if laid[step].count == 1:
+            high = step
         else:
-            low = middle + 1
-    if best is not None:
-        log.info("%s: tightened to step '%s' (%d renders)", brief.slug, best[1].name, renders)
-        return Fitted(best[0], best[1], renders)
-    if tightest is None:  # only one step was declared
-        tightest = first
+            low = step
+    log.info("%s: tightened to step '%s' (%d renders)", brief.slug, steps[high].name, len(laid))
+    return Fitted(laid[high], steps[high], len(laid))
+
+
+def _overflowing(
+    pages: Pages, step: Step, brief: Brief, renders: int, allow_overflow: bool
+) -> Fitted:
     if allow_overflow:
-        log.warning("%s: %d pages (overflow allowed)", brief.slug, tightest.count)
-        return Fitted(tightest, steps[-1], renders)
-    lines, words = tightest.overflow()
+        log.warning("%s: %d pages (overflow allowed)", brief.slug, pages.count)
+        return Fitted(pages, step, renders)
+    lines, words = pages.overflow()
     longest = ", ".join(f"{name} ({count} words)" for name, count in section_words(brief)[:3])
     raise DoesNotFitError(
         f"{brief.source}: does not fit on one page, even at the tightest step "
-        f"('{steps[-1].name}'): {lines} lines (about {words} words) over, on "
-        f"{tightest.count} pages. Longest sections: {longest}. Shorten them, or pass "
-        f"--allow-overflow to get a {tightest.count}-page PDF anyway. (No PDF was written.)"
+        f"('{step.name}'): {lines} lines (about {words} words) over, on "
+        f"{pages.count} pages. Longest sections: {longest}. Shorten them, or pass "
+        f"--allow-overflow to get a {pages.count}-page PDF anyway. (No PDF was written.)"
     )

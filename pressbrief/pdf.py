@@ -137,6 +137,21 @@ class Pages:
         """Number of pages."""
         return len(self.rendered.pages)
 
+    @property
+    def height(self) -> float:
+        """Height the content takes, summed over pages, in page-area units."""
+        used = 0.0
+        for page in self.rendered.pages:
+            box = page._page_box
+            root = box.children[0]
+            used += root.position_y + root.margin_height() - box.content_box_y()
+        return used
+
+    @property
+    def page_height(self) -> float:
+        """Height of the first page's content area."""
+        return float(self.rendered.pages[0]._page_box.height)
+
     def overflow(self) -> tuple[int, int]:
         """(lines, words) laid out after the first page."""
         lines = words = 0

@@ -61,7 +61,31 @@ def test_a_long_brief_is_tightened_to_fit(project: Callable[..., Path]) -> None:
     result = render_brief(folder / "content" / "long.yaml", folder / "long.pdf")
     assert result.pages == 1
     assert result.step != "comfortable"
-    assert 2 <= result.renders <= 4  # binary search over the remaining steps
+    assert 3 <= result.renders <= 4
+
+
+@pytest.mark.parametrize("points", [11, 13, 15])
+def test_fit_chooses_the_roomiest_step_that_fits(project: Callable[..., Path], points: int) -> None:
+    from pressbrief.assets import FONTS_DIR
+    from pressbrief.config import load_config
+    from pressbrief.content import load_briefs
+    from pressbrief.fit import fit_one_page
+    from pressbrief.html import build_html
+    from pressbrief.layouts import available, find_layout
+    from pressbrief.render import renderer
+
+    folder = project(long=brief_with(points=points))
+    config = load_config(folder)
+    (brief,) = load_briefs([folder / "content" / "long.yaml"], config, available(folder))
+    layout = find_layout(brief.type, folder)
+    parsed = renderer().parse(
+        build_html(brief, config, layout), folder.as_uri() + "/", (folder, layout.folder, FONTS_DIR)
+    )
+    counts = [parsed.layout(step.css()).count for step in layout.steps]
+    roomiest = next(step for step, count in zip(layout.steps, counts, strict=True) if count == 1)
+    fitted = fit_one_page(parsed, layout.steps, brief)
+    assert fitted.step == roomiest
+    assert fitted.renders < len(layout.steps)
 
 
 def test_a_brief_that_cannot_fit_fails_and_writes_nothing(
