@@ -22,7 +22,7 @@ import yaml
 
 from . import fonts, markdown
 from .errors import ContentError, Problem
-from .model import Brief, Config, strings, user_fields
+from .model import Brief, Config, Kit, strings, user_fields
 
 MAX_FILE_BYTES = 1_000_000
 """Content files larger than this are refused before parsing."""
@@ -174,6 +174,11 @@ class _Reader:
                 self.problem(node, path, "is empty; write some text or leave the field out")
                 return None, False
             return text, True
+        if hint is bool:
+            if not isinstance(raw, bool):
+                self.problem(node, path, f"expected true or false, got {_describe(node)}")
+                return None, False
+            return raw, True
         if hint is datetime:
             if not isinstance(raw, datetime):
                 self.problem(
@@ -278,9 +283,16 @@ def _check_markdown(brief: Brief, root: Path, reader: _Reader) -> None:
             )
 
 
-def _check_characters(brief: Brief, reader: _Reader) -> None:
+def _check_lang(lang: str, reader: _Reader) -> None:
+    if not _LANG.fullmatch(lang):
+        reader.problem_at(
+            "lang", f"'{lang}' is not a language tag; expected e.g. 'en', 'en-GB', 'fr', 'uk'"
+        )
+
+
+def _check_characters(model: Brief | Kit, reader: _Reader) -> None:
     """Every character must be in a bundled font; name the ones that are not."""
-    for path, text, _ in strings(brief):
+    for path, text, _ in strings(model):
         missing = fonts.uncovered([text])
         if missing:
             more = f" (and {len(missing) - 4} more)" if len(missing) > 4 else ""
@@ -308,10 +320,7 @@ def load_brief(
     brief = dataclasses.replace(
         brief, type=brief.type or config.default_type, slug=file.stem, source=file
     )
-    if not _LANG.fullmatch(brief.lang):
-        reader.problem_at(
-            "lang", f"'{brief.lang}' is not a language tag; expected e.g. 'en', 'en-GB', 'fr', 'uk'"
-        )
+    _check_lang(brief.lang, reader)
     if brief.type not in types:
         reader.problem_at(
             "type",
@@ -331,3 +340,29 @@ def load_briefs(files: list[Path], config: Config, types: list[str]) -> list[Bri
     if problems:
         raise ContentError(problems)
     return [b for b in briefs if b is not None]
+
+
+def load_kit(file: Path, slugs: list[str], problems: list[Problem]) -> Kit | None:
+    """Read one kit definition; `slugs` are the briefs the project has."""
+    node = _parse(file, problems)
+    if node is None:
+        return None
+    reader = _Reader(file, problems)
+    kit = reader.model(Kit, node, "")
+    if kit is None:
+        return None
+    seen: set[str] = set()
+    for i, slug in enumerate(kit.briefs):
+        where = f"briefs[{i}]"
+        if slug not in slugs:
+            reader.problem_at(
+                where,
+                f"no brief '{slug}' in content/{suggest(slug, slugs)}; "
+                f"available: {', '.join(slugs) or 'none'}",
+            )
+        elif slug in seen:
+            reader.problem_at(where, f"'{slug}' is listed twice")
+        seen.add(slug)
+    _check_lang(kit.lang, reader)
+    _check_characters(kit, reader)
+    return dataclasses.replace(kit, slug=file.stem, source=file)

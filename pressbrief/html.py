@@ -8,14 +8,18 @@ Colours and fonts from the config are validated before they reach the CSS.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from markupsafe import Markup
 
 from . import fonts, markdown
 from .assets import VERSION
 from .layouts import Layout
-from .model import Brief, Config
+from .model import Brief, Config, Kit
+
+PAPER_HEIGHTS = {"letter": "11in", "a4": "297mm"}
 
 
 def _format_date(value: date) -> str:
@@ -33,13 +37,13 @@ def _format_embargo(value: datetime) -> str:
     )
 
 
-def timestamp(brief: Brief) -> datetime | None:
-    """The PDF's creation date: SOURCE_DATE_EPOCH if set, else the brief's date, else none."""
+def timestamp(day: date | None) -> datetime | None:
+    """A PDF's creation date: SOURCE_DATE_EPOCH if set, else `day` at midnight UTC, else none."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC)
-    if brief.date is not None:
-        return datetime(brief.date.year, brief.date.month, brief.date.day, tzinfo=UTC)
+    if day is not None:
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
     return None
 
 
@@ -54,25 +58,63 @@ def brand_css(config: Config) -> str:
     )
 
 
-def build_html(brief: Brief, config: Config, layout: Layout) -> str:
-    """The complete HTML of `brief` in `layout`, styles inlined (fit steps come separately)."""
-    created = timestamp(brief)
+def _render(layout: Layout, config: Config, day: date | None, template: str, **context: Any) -> str:
+    """Render `template` of `layout` with what every pressbrief document shares."""
+    created = timestamp(day)
     logo = None
     if config.organization.logo:
         assert config.root is not None
         logo = (config.root / config.organization.logo).resolve().as_uri()
-    css = "\n".join((fonts.font_face_css(), layout.stylesheet, brand_css(config)))
+    height = PAPER_HEIGHTS[config.paper]
+    css = "\n".join(
+        (
+            fonts.font_face_css(),
+            layout.stylesheet,
+            brand_css(config),
+            f":root {{ --page-height: {height}; }}",
+        )
+    )
     layout.environment.filters.update(
         md=markdown.render, md_inline=markdown.render_inline, long_date=_format_date
     )
     return layout.render(
-        brief=brief,
+        template,
         config=config,
         org=config.organization,
         contact=config.contact,
         logo=logo,
-        embargo=_format_embargo(brief.embargo) if brief.embargo else None,
         created=created.strftime("%Y-%m-%dT%H:%M:%SZ") if created else None,
         generator=f"pressbrief {VERSION}",
         css=Markup(css),  # trusted: layout files, bundled fonts, validated brand values
+        **context,
     )
+
+
+def build_html(brief: Brief, config: Config, layout: Layout) -> str:
+    """The complete HTML of `brief` in `layout`, styles inlined (fit steps come separately)."""
+    embargo = _format_embargo(brief.embargo) if brief.embargo else None
+    return _render(layout, config, brief.date, "template.html", brief=brief, embargo=embargo)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A brief's line in a kit's contents: where it starts, by its printed page number."""
+
+    slug: str
+    title: str
+    series: str
+    page: int
+
+
+def build_kit_html(
+    kit: Kit, config: Config, layout: Layout, entries: list[Entry], keywords: list[str]
+) -> str:
+    """The HTML of a kit's own pages: cover and contents, in `layout` (kit-cover)."""
+    return _render(
+        layout, config, kit.date, "template.html", kit=kit, entries=entries, keywords=keywords
+    )
+
+
+def build_blank_html(kit: Kit, config: Config, layout: Layout) -> str:
+    """The HTML of the page a duplex kit inserts to start a brief on a right-hand page."""
+    return _render(layout, config, kit.date, "blank.html", kit=kit)

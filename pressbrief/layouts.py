@@ -49,10 +49,10 @@ class Layout:
         """The layout's print CSS."""
         return (self.folder / "style.css").read_text(encoding="utf-8")
 
-    def render(self, **context: Any) -> str:
-        """The layout's template rendered with `context` (autoescaped, strict)."""
+    def render(self, template: str = "template.html", **context: Any) -> str:
+        """One of the layout's templates rendered with `context` (autoescaped, strict)."""
         try:
-            return self.environment.get_template("template.html").render(**context)
+            return self.environment.get_template(template).render(**context)
         except jinja2.TemplateError as error:
             where = f"{getattr(error, 'filename', None) or self.folder}"
             line = getattr(error, "lineno", None)
@@ -71,17 +71,26 @@ def search_path(project_root: Path | None) -> list[Path]:
     return path
 
 
-def available(project_root: Path | None) -> list[str]:
-    """Every layout name on the search path."""
+def available(project_root: Path | None, role: str = "brief") -> list[str]:
+    """Every layout name on the search path for `role` ('brief' or 'kit', see layout.yaml)."""
     return sorted(
         {
             d.name
             for folder in search_path(project_root)
             if folder.is_dir()
             for d in folder.iterdir()
-            if (d / "template.html").is_file()
+            if (d / "template.html").is_file() and _role(d / "layout.yaml") == role
         }
     )
+
+
+def _role(file: Path) -> str:
+    """What a layout lays out: `role:` in its layout.yaml, 'brief' unless it says 'kit'."""
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return "brief"
+    return "kit" if isinstance(data, dict) and data.get("role") == "kit" else "brief"
 
 
 def find_layout(name: str, project_root: Path | None) -> Layout:

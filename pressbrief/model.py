@@ -128,6 +128,31 @@ class Brief:
     source: Path | None = internal(None)
 
 
+# --- press kits (kits/*.yaml) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kit:
+    """A press kit: a cover, a contents page and several briefs in one PDF."""
+
+    title: str = spec("Title of the kit, e.g. 'Debate Night Briefing Book'.")
+    briefs: tuple[str, ...] = spec("Brief slugs (file names in content/ without .yaml), in order.")
+    subtitle: str = spec("A line under the title.", "")
+    date: date | None = spec("Date of the kit, YYYY-MM-DD.", None)
+    event: str = spec("The event, e.g. 'Second Presidential Debate, St. Louis'.", "")
+    cover: bool = spec("Start with a branded cover page.", True)
+    contents: bool = spec("Include a contents page.", True)
+    duplex: bool = spec(
+        "Start each brief on a right-hand page, inserting pages marked "
+        "'This page intentionally left blank'.",
+        False,
+    )
+    paper: Paper | None = spec("Paper size for the kit; default from the project config.", None)
+    lang: str = spec("Language of the kit's own pages (BCP 47).", "en")
+    slug: str = internal("")
+    source: Path | None = internal(None)
+
+
 def user_fields(cls: type) -> list[dataclasses.Field[Any]]:
     """The fields of a model that users write in YAML, in declaration order."""
     return [f for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
