@@ -3,7 +3,9 @@
 The public API, one function per job:
 
 - `render_brief(path, output)`: one brief file → one PDF (fit to one page).
-- `build_project(folder, output)`: every brief in `folder/content/` → PDFs in `dist/`.
+- `build_project(folder, output)`: every brief in `folder/content/` → PDFs in
+  `dist/briefs/`, every kit in `folder/kits/` → `dist/kits/`; parallel and incremental.
+- `build_kit(path, output)`: one press kit (cover, contents, briefs) → one PDF.
 - `check_project(folder)`: validate the config and every brief; renders nothing.
 - `new_brief(slug, folder, today)`: scaffold `content/SLUG.yaml`.
 - `load_config(path)`: the project config that applies to a file or folder.
@@ -13,19 +15,20 @@ Importing pressbrief does not import WeasyPrint; only rendering does.
 """
 
 from .assets import VERSION as __version__
-from .build import Checked, build_project, check_project
+from .build import Built, Checked, Progress, build_kit, build_project, check_project
 from .config import load_config
 from .errors import (
     BuildError,
     ContentError,
     DoesNotFitError,
+    KitError,
     LayoutError,
     OutputError,
     PressbriefError,
     Problem,
     ProjectError,
 )
-from .model import Brand, Brief, Config, Contact, Link, Organization, Statement
+from .model import Brand, Brief, Config, Contact, Kit, Link, Organization, Statement
 from .project import new_brief
 from .render import Rendered, render_brief
 
@@ -33,21 +36,26 @@ __all__ = [
     "Brand",
     "Brief",
     "BuildError",
+    "Built",
     "Checked",
     "Config",
     "Contact",
     "ContentError",
     "DoesNotFitError",
+    "Kit",
+    "KitError",
     "LayoutError",
     "Link",
     "Organization",
     "OutputError",
     "PressbriefError",
     "Problem",
+    "Progress",
     "ProjectError",
     "Rendered",
     "Statement",
     "__version__",
+    "build_kit",
     "build_project",
     "check_project",
     "load_config",

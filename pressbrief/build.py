@@ -1,68 +1,347 @@
-"""Project folder → validated briefs (`check_project`) or a PDF per brief (`build_project`).
+"""Project folder → checked briefs and kits (`check_project`), or PDFs (`build_project`,
+`build_kit`).
 
-A build validates every brief first, renders every valid one, and reports every failure
+A build validates everything first, then renders briefs in worker processes (one
+WeasyPrint font configuration per worker), skips every brief and kit whose inputs are
+unchanged (`cache.py`), assembles kits from the brief PDFs, and reports every failure
 together at the end (`BuildError`): one bad brief never stops the others.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from .content import load_brief
-from .errors import BuildError, ContentError, PressbriefError, Problem
-from .layouts import available
-from .model import Brief
+from .cache import BuildCache, Key
+from .content import load_brief, load_kit
+from .errors import BuildError, ContentError, KitError, PressbriefError, Problem
+from .layouts import available, find_layout
+from .model import Brief, Config, Kit
 from .project import Project, open_project
-from .render import Rendered, render_loaded
+from .render import render_document, render_pdf, write_atomic
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Progress = Callable[[int, int, str], None]
+"""Called as progress(done, total, what) after each output of a build."""
 
 
 @dataclass(frozen=True)
 class Checked:
-    """What `check_project` found: valid briefs and the problems of the others."""
+    """What `check_project` found: valid briefs and kits, and the problems of the others."""
 
     project: Project
     briefs: tuple[Brief, ...]
+    kits: tuple[Kit, ...]
     problems: tuple[Problem, ...]
 
 
+@dataclass(frozen=True)
+class Built:
+    """One PDF a build wrote or found up to date."""
+
+    output: Path
+    pages: int
+    note: str
+
+
 def check_project(folder: Path) -> Checked:
-    """Validate the config and every brief of the project in `folder`; render nothing."""
+    """Validate the config, every brief and every kit of the project in `folder`."""
     project = open_project(folder)
     types = available(project.root)
     problems: list[Problem] = []
-    briefs = []
-    for file in project.briefs:
+    briefs = _valid(project.briefs, problems, lambda f, p: load_brief(f, project.config, types, p))
+    slugs = [file.stem for file in project.briefs]
+    kits = _valid(project.kits, problems, lambda f, p: load_kit(f, slugs, p))
+    return Checked(project, tuple(briefs), tuple(kits), tuple(problems))
+
+
+def _valid(
+    files: Iterable[Path], problems: list[Problem], load: Callable[[Path, list[Problem]], T | None]
+) -> list[T]:
+    """Load each file, keeping only those that loaded without a problem."""
+    loaded = []
+    for file in files:
         before = len(problems)
-        brief = load_brief(file, project.config, types, problems)
-        if brief is not None and len(problems) == before:
-            briefs.append(brief)
-    return Checked(project, tuple(briefs), tuple(problems))
+        item = load(file, problems)
+        if item is not None and len(problems) == before:
+            loaded.append(item)
+    return loaded
 
 
 def build_project(
-    folder: Path, output: Path | None = None, *, allow_overflow: bool = False
-) -> list[Rendered]:
-    """Render every brief of the project in `folder` to `output` (default `dist/`)."""
+    folder: Path,
+    output: Path | None = None,
+    *,
+    allow_overflow: bool = False,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> list[Built]:
+    """Every brief of the project into `output/briefs/`, every kit into `output/kits/`
+    (default output: PROJECT/dist)."""
     checked = check_project(folder)
     target = output or checked.project.root / "dist"
-    failures: list[PressbriefError] = []
-    if checked.problems:
-        failures.append(ContentError(list(checked.problems)))
-    rendered = []
-    for brief in checked.briefs:
+    build = _Build(checked.project, target, allow_overflow, jobs, force, progress)
+    members = {brief.slug: brief for brief in checked.briefs}
+    return build.run(checked.briefs, checked.kits, members, checked.problems)
+
+
+def build_kit(
+    file: Path,
+    output: Path | None = None,
+    *,
+    allow_overflow: bool = False,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> Built:
+    """One kit (kits/NAME.yaml) to `output` (default: the kit file's name with .pdf)."""
+    project = open_project(file.resolve().parent.parent)
+    slugs = [f.stem for f in project.briefs]
+    problems: list[Problem] = []
+    kit = load_kit(file, slugs, problems)
+    types = available(project.root)
+    files = {f.stem: f for f in project.briefs}
+    members = [] if kit is None else [files[s] for s in kit.briefs if s in files]
+    briefs = _valid(members, problems, lambda f, p: load_brief(f, project.config, types, p))
+    if problems or kit is None:
+        raise ContentError(problems)
+    target = output or file.with_suffix(".pdf")
+    build = _Build(project, target.parent, allow_overflow, jobs, force, progress)
+    kit = dataclasses.replace(kit, slug=target.stem)
+    (built,) = build.run((), (kit,), {b.slug: b for b in briefs}, (), kit_folder="")
+    return built
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One brief to render with one config (a kit may ask for another paper)."""
+
+    key: Key
+    brief: Brief
+    config: Config
+
+
+@dataclass(frozen=True)
+class _Result:
+    """A rendered brief, or why it failed."""
+
+    pdf: bytes = b""
+    pages: int = 0
+    note: str = ""
+    error: PressbriefError | None = None
+
+
+def _render_job(brief: Brief, config: Config, allow_overflow: bool) -> tuple[bytes, int, str]:
+    """Render one brief (runs in a worker process)."""
+    fitted, data = render_pdf(brief, config, allow_overflow)
+    passes = fitted.renders
+    note = f"step '{fitted.step.name}', {passes} layout pass{'es' if passes != 1 else ''}"
+    return data, fitted.pages.count, note
+
+
+class _Build:
+    def __init__(
+        self,
+        project: Project,
+        target: Path,
+        allow_overflow: bool,
+        jobs: int | None,
+        force: bool,
+        progress: Progress | None,
+    ) -> None:
+        self.project = project
+        self.config = project.config
+        self.target = target
+        self.allow_overflow = allow_overflow
+        self.jobs = jobs or os.cpu_count() or 1
+        self.force = force
+        self.progress = progress
+        self.cache = BuildCache(project.root, target)
+        self.done = 0
+        self.total = 0
+
+    def run(
+        self,
+        briefs: Iterable[Brief],
+        kits: Iterable[Kit],
+        members: dict[str, Brief],
+        problems: Iterable[Problem],
+        kit_folder: str = "kits",
+    ) -> list[Built]:
+        """Render `briefs` to briefs/, assemble `kits` (of `members`) to `kit_folder`."""
+        briefs, kits, problems = list(briefs), list(kits), list(problems)
+        failures: list[PressbriefError] = [ContentError(problems)] if problems else []
+        standalone = [self._job(b, self.config) for b in briefs]
+        kit_jobs = {
+            kit.slug: [
+                self._job(members[s], self._kit_config(kit)) for s in kit.briefs if s in members
+            ]
+            for kit in kits
+        }
+        self.total = len(standalone) + len(kits)
+        results = self._render_all([*standalone, *(j for js in kit_jobs.values() for j in js)])
+        built: list[Built] = []
+        for job in standalone:
+            output = self.target / "briefs" / f"{job.brief.slug}.pdf"
+            self._finish(job.brief.slug, output, job.key, results[job.key], built, failures)
+        for kit in kits:
+            output = self.target / kit_folder / f"{kit.slug}.pdf"
+            self._kit(kit, output, kit_jobs[kit.slug], results, built, failures)
+        self.cache.save()
+        if failures:
+            raise BuildError(failures, len(built))
+        return built
+
+    def _kit_config(self, kit: Kit) -> Config:
+        return dataclasses.replace(self.config, paper=kit.paper or self.config.paper)
+
+    def _job(self, brief: Brief, config: Config) -> _Job:
+        return _Job(self.cache.brief_key(brief, config, self.allow_overflow), brief, config)
+
+    def _render_all(self, jobs: list[_Job]) -> dict[Key, _Result]:
+        """Results for every job: from the cache, or rendered in parallel."""
+        unique = {job.key: job for job in jobs}
+        results: dict[Key, _Result] = {}
+        todo = []
+        for key, job in unique.items():
+            cached = None if self.force else self.cache.get(key)
+            if cached is None:
+                todo.append(job)
+            else:
+                results[key] = _Result(cached.pdf, cached.pages, "from the cache")
+        if len(todo) > 1 and self.jobs > 1:
+            results.update(self._in_workers(todo))
+        else:
+            results.update((job.key, self._render(job)) for job in todo)
+        return results
+
+    def _render(self, job: _Job) -> _Result:
         try:
-            rendered.append(
-                render_loaded(
-                    brief, checked.project.config, target / f"{brief.slug}.pdf", allow_overflow
-                )
-            )
+            data, pages, note = _render_job(job.brief, job.config, self.allow_overflow)
         except PressbriefError as error:
-            log.error("%s", error)
-            failures.append(error)
-    if failures:
-        raise BuildError(failures, len(rendered))
-    return rendered
+            return _Result(error=error)
+        self.cache.put(job.key, data, pages)
+        return _Result(data, pages, note)
+
+    def _in_workers(self, todo: list[_Job]) -> dict[Key, _Result]:
+        # Workers come from a fork server that never held a font configuration: WeasyPrint's
+        # FontConfiguration does not survive being inherited through fork.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["pressbrief.pdf"])
+        results = {}
+        workers = min(self.jobs, len(todo))
+        log.info("rendering %d briefs in %d worker processes", len(todo), workers)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures: dict[Key, Future[tuple[bytes, int, str]]] = {
+                job.key: pool.submit(_render_job, job.brief, job.config, self.allow_overflow)
+                for job in todo
+            }
+            for job in todo:
+                try:
+                    data, pages, note = futures[job.key].result()
+                except PressbriefError as error:  # pickled back with its class and message
+                    results[job.key] = _Result(error=error)
+                    continue
+                self.cache.put(job.key, data, pages)
+                results[job.key] = _Result(data, pages, note)
+        return results
+
+    def _finish(
+        self,
+        name: str,
+        output: Path,
+        key: Key,
+        result: _Result,
+        built: list[Built],
+        failures: list[PressbriefError],
+    ) -> None:
+        self.done += 1
+        if result.error is not None:
+            log.error("%s", result.error)
+            failures.append(result.error)
+            self._report(f"{name}: failed")
+            return
+        if self.force or not self.cache.is_current(output, key):
+            write_atomic(result.pdf, output)
+            self.cache.record(output, key)
+            note = result.note
+        else:
+            note = "up to date"
+        built.append(Built(output, result.pages, note))
+        log.info("%s (%s)", output, note)
+        self._report(f"{name}: {note}")
+
+    def _kit(
+        self,
+        kit: Kit,
+        output: Path,
+        jobs: list[_Job],
+        results: dict[Key, _Result],
+        built: list[Built],
+        failures: list[PressbriefError],
+    ) -> None:
+        failed = [s for s in kit.briefs if s not in {job.brief.slug for job in jobs}]
+        failed += [job.brief.slug for job in jobs if results[job.key].error is not None]
+        if failed:
+            self.done += 1
+            message = f"{kit.source}: not built, because these briefs failed: {', '.join(failed)}"
+            for job in jobs:  # make sure the member's own reason is reported too
+                error = results[job.key].error
+                if error is not None and all(error is not f for f in failures):
+                    failures.append(error)
+            failures.append(KitError(message))
+            self._report(f"{kit.slug}: failed")
+            return
+        key = self.cache.kit_key(kit, self._kit_config(kit), [job.key for job in jobs])
+        cached = None if self.force else self.cache.get(key)
+        if cached is None:
+            try:
+                data = self._assemble(kit, jobs, results)
+            except PressbriefError as error:
+                self.done += 1
+                failures.append(error)
+                self._report(f"{kit.slug}: failed")
+                return
+            from .kit import page_count
+
+            pages = page_count(data)
+            self.cache.put(key, data, pages)
+            note = f"kit of {len(jobs)} brief{'s' if len(jobs) != 1 else ''}"
+        else:
+            data, pages, note = cached.pdf, cached.pages, "from the cache"
+        self._finish(kit.slug, output, key, _Result(data, pages, note), built, failures)
+
+    def _assemble(self, kit: Kit, jobs: list[_Job], results: dict[Key, _Result]) -> bytes:
+        from .html import build_blank_html, build_kit_html
+        from .kit import Member, assemble, contents_entries, plan
+
+        assert kit.source is not None
+        config = self._kit_config(kit)
+        members = [Member(job.brief, results[job.key].pdf, results[job.key].pages) for job in jobs]
+        starts, _ = plan([results[job.key].pages for job in jobs], kit.duplex)
+        layout = find_layout("kit-cover", self.project.root)
+        keywords = list(dict.fromkeys(tag for job in jobs for tag in job.brief.tags))
+        entries = contents_entries([job.brief for job in jobs], starts)
+        front = render_document(
+            build_kit_html(kit, config, layout, entries, keywords), kit.source, config, layout
+        )
+        blank = None
+        if kit.duplex:
+            blank = render_document(
+                build_blank_html(kit, config, layout), kit.source, config, layout
+            )
+        return assemble(kit, front, blank, members)
+
+    def _report(self, what: str) -> None:
+        if self.progress is not None:
+            self.progress(self.done, self.total, what)

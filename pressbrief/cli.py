@@ -2,24 +2,29 @@
 
 Exit codes: 0 success; 1 invalid content or config; 2 wrong command-line usage;
 3 a brief does not fit on one page; 4 layout or rendering error; 5 the PDF could not be
-written; 6 project folder or scaffolding problem. `build` exits with the code of its first
-failure.
+written; 6 project folder or scaffolding problem; 7 a kit could not be assembled because
+one of its briefs failed. `build` exits with the code of its first failure.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import click
 
 from . import (
+    Built,
     ContentError,
     PressbriefError,
+    Progress,
     Rendered,
     __version__,
+    build_kit,
     build_project,
     check_project,
     new_brief,
@@ -35,6 +40,7 @@ Exit codes:
   4  layout or rendering error (missing layout, template error, refused resource)
   5  the PDF could not be written
   6  project folder or scaffolding problem
+  7  a kit could not be assembled because one of its briefs failed
 """
 
 
@@ -66,12 +72,14 @@ def cli(verbose: bool) -> None:
     _setup_logging(verbose)
 
 
-def _describe(result: Rendered) -> str:
-    pages, passes = result.pages, result.renders
-    return (
-        f"{result.output} ({pages} page{'s' if pages != 1 else ''}, step '{result.step}', "
-        f"{passes} layout pass{'es' if passes != 1 else ''})"
-    )
+def _describe(result: Rendered | Built) -> str:
+    pages = result.pages
+    if isinstance(result, Built):
+        note = result.note
+    else:
+        passes = result.renders
+        note = f"step '{result.step}', {passes} layout pass{'es' if passes != 1 else ''}"
+    return f"{result.output} ({pages} page{'s' if pages != 1 else ''}, {note})"
 
 
 _overflow = click.option(
@@ -95,6 +103,15 @@ def render(brief: Path, output: Path | None, allow_overflow: bool) -> None:
     click.echo(_describe(render_brief(brief, output, allow_overflow=allow_overflow)))
 
 
+_jobs = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes rendering briefs (default: the number of CPUs).",
+)
+_force = click.option("--force", is_flag=True, help="Rebuild everything, ignoring the cache.")
+
+
 @cli.command(epilog=EPILOG)
 @click.argument(
     "project", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
@@ -103,13 +120,68 @@ def render(brief: Path, output: Path | None, allow_overflow: bool) -> None:
     "-o",
     "--output",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the PDFs (default: PROJECT/dist).",
+    help="Folder for the PDFs: briefs/ and kits/ in it (default: PROJECT/dist).",
 )
 @_overflow
-def build(project: Path, output: Path | None, allow_overflow: bool) -> None:
-    """Render every brief in PROJECT/content/ (default: the current folder)."""
-    for result in build_project(project, output, allow_overflow=allow_overflow):
-        click.echo(_describe(result))
+@_jobs
+@_force
+def build(
+    project: Path, output: Path | None, allow_overflow: bool, jobs: int | None, force: bool
+) -> None:
+    """Render every brief in PROJECT/content/ and every kit in PROJECT/kits/."""
+    with _progress() as progress:
+        built = build_project(
+            project,
+            output,
+            allow_overflow=allow_overflow,
+            jobs=jobs,
+            force=force,
+            progress=progress,
+        )
+    for item in built:
+        click.echo(_describe(item))
+
+
+@cli.command(epilog=EPILOG)
+@click.argument("kit", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="PDF to write (default: the kit's name with .pdf).",
+)
+@_overflow
+@_jobs
+@_force
+def kit(
+    kit: Path, output: Path | None, allow_overflow: bool, jobs: int | None, force: bool
+) -> None:
+    """Build one press KIT (kits/NAME.yaml): cover, contents and its briefs in one PDF."""
+    with _progress() as progress:
+        built = build_kit(
+            kit, output, allow_overflow=allow_overflow, jobs=jobs, force=force, progress=progress
+        )
+    click.echo(_describe(built))
+
+
+@contextmanager
+def _progress() -> Iterator[Progress | None]:
+    """A progress bar on a terminal; elsewhere nothing (the log lines say what happened)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+    from rich.progress import Progress as Bar
+
+    with Bar(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True
+    ) as bar:
+        task = bar.add_task("building", total=None)
+
+        def update(done: int, total: int, what: str) -> None:
+            bar.update(task, completed=done, total=total, description=what)
+
+        yield update
 
 
 @cli.command(epilog=EPILOG)

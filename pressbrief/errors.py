@@ -56,6 +56,12 @@ class LayoutError(PressbriefError):
     exit_code = 4
 
 
+class KitError(PressbriefError):
+    """Raised by `build` when a kit cannot be assembled because a member brief failed."""
+
+    exit_code = 7
+
+
 class OutputError(PressbriefError):
     """Raised by `output` when the PDF cannot be written where it was asked to go."""
 

@@ -15,15 +15,17 @@ from .errors import ProjectError
 from .model import Config
 
 CONTENT_DIR = "content"
+KITS_DIR = "kits"
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
 class Project:
-    """A project's config and the brief files it holds, sorted by name."""
+    """A project's config, its brief files and its kit files, sorted by name."""
 
     config: Config
     briefs: tuple[Path, ...]
+    kits: tuple[Path, ...] = ()
 
     @property
     def root(self) -> Path:
@@ -44,10 +46,15 @@ def open_project(folder: Path) -> Project:
             f"{config.root}: no {CONTENT_DIR}/ folder with briefs; "
             f"create one with `pressbrief new SLUG`"
         )
-    files = tuple(
-        sorted(p for p in content.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return Project(config, _yaml_files(content), _yaml_files(config.root / KITS_DIR))
+
+
+def _yaml_files(folder: Path) -> tuple[Path, ...]:
+    if not folder.is_dir():
+        return ()
+    return tuple(
+        sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
     )
-    return Project(config, files)
 
 
 _TEMPLATE = """\

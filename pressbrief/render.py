@@ -19,14 +19,17 @@ from .config import load_config
 from .content import load_briefs
 from .errors import LayoutError, OutputError
 from .html import build_html
-from .layouts import available, find_layout
+from .layouts import Layout, available, find_layout
 from .model import Brief, Config
 
 if TYPE_CHECKING:
     from .fit import Fitted
-    from .pdf import Renderer
+    from .pdf import Parsed, Renderer
 
 log = logging.getLogger(__name__)
+
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 
 @dataclass(frozen=True)
@@ -57,20 +60,36 @@ def render_pdf(brief: Brief, config: Config, allow_overflow: bool = False) -> tu
 
     assert config.root is not None and brief.source is not None
     layout = find_layout(brief.type, config.root)
-    html = build_html(brief, config, layout)
-    roots = (config.root, layout.folder, FONTS_DIR)
-    parsed = renderer().parse(html, brief.source.parent.resolve().as_uri() + "/", roots)
+    parsed = _parse(build_html(brief, config, layout), brief.source.parent, config, layout)
     fitted = fit_one_page(parsed, layout.steps, brief, allow_overflow)
     data = fitted.pages.pdf()
+    _check(parsed, brief.source)
+    return fitted, data
+
+
+def render_document(html: str, source: Path, config: Config, layout: Layout) -> bytes:
+    """One layout pass, no fitting (a kit's cover and contents); `source` names it in errors."""
+    parsed = _parse(html, source.parent, config, layout)
+    data = parsed.layout(layout.steps[0].css()).pdf()
+    _check(parsed, source)
+    return data
+
+
+def _parse(html: str, base: Path, config: Config, layout: Layout) -> Parsed:
+    assert config.root is not None
+    roots = (config.root, layout.folder, FONTS_DIR)
+    return renderer().parse(html, base.resolve().as_uri() + "/", roots)
+
+
+def _check(parsed: Parsed, source: Path) -> None:
     if parsed.fetcher.refused:
         raise LayoutError(
-            f"{brief.source}: refused to load "
+            f"{source}: refused to load "
             + ", ".join(parsed.fetcher.refused)
             + "; only files inside the project can be used"
         )
     if parsed.errors:
-        raise LayoutError(f"{brief.source}: " + "; ".join(parsed.errors))
-    return fitted, data
+        raise LayoutError(f"{source}: " + "; ".join(parsed.errors))
 
 
 def write_atomic(data: bytes, output: Path) -> None:
@@ -83,6 +102,7 @@ def write_atomic(data: bytes, output: Path) -> None:
         try:
             with os.fdopen(handle, "wb") as file:
                 file.write(data)
+            os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes 0600; a PDF is to be shared
             os.replace(temporary, output)
         except BaseException:
             os.unlink(temporary)

@@ -65,7 +65,8 @@ def run(*args: str | Path) -> int:
 def example_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled example project built once into a scratch dist/ folder."""
     out = tmp_path_factory.mktemp("dist")
-    assert run("build", REPO, "-o", out) == 0
+    assert run("build", REPO, "-o", out, "--force") == 0
+    out = out / "briefs"
     return out
 
 

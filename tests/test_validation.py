@@ -160,8 +160,8 @@ def test_build_reports_bad_briefs_and_builds_the_rest(
     err = capsys.readouterr().err
     assert "bad.yaml:1: summary: required field is missing" in err
     assert "1 failure; 1 PDF built" in err
-    assert (folder / "dist" / "good.pdf").exists()
-    assert not (folder / "dist" / "bad.pdf").exists()
+    assert (folder / "dist" / "briefs" / "good.pdf").exists()
+    assert not (folder / "dist" / "briefs" / "bad.pdf").exists()
 
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

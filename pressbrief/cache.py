@@ -1,0 +1,168 @@
+"""Inputs of a brief or kit → a key; keys → cached PDFs and up-to-date outputs.
+
+A key is a digest of everything that affects a PDF's bytes: the brief (or kit) file, the
+images it shows, its layout's files, the project config and logo, the bundled fonts, the
+pressbrief version and source, SOURCE_DATE_EPOCH and the options. PDFs are kept by key in
+`PROJECT/.pressbrief/cache/`; each output folder records which key each of its PDFs was
+written from (`.pressbrief-build.json`), so an unchanged output is neither rendered nor
+rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from . import markdown
+from .assets import FONTS_DIR, VERSION
+from .layouts import find_layout
+from .model import Brief, Config, Kit
+from .render import write_atomic
+
+Key = str
+CACHE_DIR = Path(".pressbrief") / "cache"
+_PACKAGE = Path(__file__).resolve().parent
+MANIFEST = ".pressbrief-build.json"
+
+
+@dataclass(frozen=True)
+class Cached:
+    """A PDF from the cache."""
+
+    pdf: bytes
+    pages: int
+
+
+class BuildCache:
+    """The cache of one build: keys, stored PDFs and the output folder's manifest."""
+
+    def __init__(self, project_root: Path, target: Path) -> None:
+        self.folder = project_root / CACHE_DIR
+        self.index_file = self.folder / "index.json"
+        self.index: dict[str, int] = _read_json(self.index_file)
+        self.target = target
+        self.manifest_file = target / MANIFEST
+        self.manifest: dict[str, str] = _read_json(self.manifest_file)
+        self._digests: dict[Path, str] = {}
+
+    # --- keys --------------------------------------------------------------------------
+
+    def brief_key(self, brief: Brief, config: Config, allow_overflow: bool) -> Key:
+        """The key of a brief rendered with `config`."""
+        assert brief.source is not None and config.root is not None
+        images = [
+            (brief.source.parent / unquote(image.src)).resolve()
+            for _, text in markdown.fields(brief)
+            for image in markdown.images(text)
+        ]
+        return _digest(
+            "brief",
+            self._common(config),
+            self._folder(find_layout(brief.type, config.root).folder),
+            _read(brief.source),
+            *(self._file(path) for path in images),
+            str(allow_overflow),
+        )
+
+    def kit_key(self, kit: Kit, config: Config, members: list[Key]) -> Key:
+        """The key of a kit built from briefs with keys `members`."""
+        assert kit.source is not None and config.root is not None
+        return _digest(
+            "kit",
+            self._common(config),
+            self._folder(find_layout("kit-cover", config.root).folder),
+            _read(kit.source),
+            *members,
+        )
+
+    def _common(self, config: Config) -> str:
+        settings = (config.organization, config.brand, config.paper, config.contact)
+        logo = (
+            config.root / config.organization.logo
+            if config.root and config.organization.logo
+            else None
+        )
+        return _digest(
+            VERSION,
+            os.environ.get("SOURCE_DATE_EPOCH", ""),
+            repr(settings),
+            self._file(logo) if logo else "",
+            self._folder(FONTS_DIR),
+            self._folder(_PACKAGE, "*.py"),  # a changed pressbrief renders differently too
+        )
+
+    def _folder(self, folder: Path, pattern: str = "*") -> str:
+        if folder not in self._digests:
+            files = sorted(p for p in folder.rglob(pattern) if p.is_file())
+            self._digests[folder] = _digest(
+                *(f"{p.relative_to(folder)}:{self._file(p)}" for p in files)
+            )
+        return self._digests[folder]
+
+    def _file(self, path: Path) -> str:
+        if path not in self._digests:
+            self._digests[path] = _digest(_read(path))
+        return self._digests[path]
+
+    # --- stored PDFs and outputs ---------------------------------------------------------
+
+    def get(self, key: Key) -> Cached | None:
+        """The PDF stored under `key`, if any."""
+        if key not in self.index:
+            return None
+        try:
+            return Cached((self.folder / f"{key}.pdf").read_bytes(), self.index[key])
+        except OSError:
+            return None
+
+    def put(self, key: Key, pdf: bytes, pages: int) -> None:
+        """Store a PDF under `key`."""
+        write_atomic(pdf, self.folder / f"{key}.pdf")
+        self.index[key] = pages
+
+    def is_current(self, output: Path, key: Key) -> bool:
+        """Whether `output` exists and was written from `key`."""
+        return output.is_file() and self.manifest.get(self._name(output)) == key
+
+    def record(self, output: Path, key: Key) -> None:
+        """Note that `output` was written from `key`."""
+        self.manifest[self._name(output)] = key
+
+    def save(self) -> None:
+        """Write the index and the manifest."""
+        if self.index:
+            write_atomic(json.dumps(self.index, sort_keys=True).encode(), self.index_file)
+        if self.manifest:
+            write_atomic(json.dumps(self.manifest, sort_keys=True).encode(), self.manifest_file)
+
+    def _name(self, output: Path) -> str:
+        return str(output.resolve().relative_to(self.target.resolve()))
+
+
+def _digest(*parts: bytes | str) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b"(missing)"
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
