@@ -79,7 +79,8 @@ def assemble(kit: Kit, front: bytes, blank: bytes | None, members: list[Member])
     writer = PdfWriter()
     structure = _StructureMerge(writer)
     front_reader = PdfReader(io.BytesIO(front))
-    structure.add(front_reader, [writer.add_page(p) for p in front_reader.pages], "Sect")
+    if kit.cover or kit.contents:  # else the front matter only lends its metadata
+        structure.add(front_reader, [writer.add_page(p) for p in front_reader.pages], "Sect")
     front_count = len(writer.pages)
     if kit.duplex and front_count % 2:
         _add_blank(writer, blank)

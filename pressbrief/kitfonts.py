@@ -165,7 +165,7 @@ def _subset(path: Path, glyphs: list[int]) -> bytes:
     options.drop_tables += _DROP_TABLES
     subsetter = subset.Subsetter(options)
     subsetter.populate(gids=glyphs)
-    with TTFont(path) as font:
+    with TTFont(path, recalcTimestamp=False) as font:  # no clock time: same bytes every build
         subsetter.subset(font)
         output = io.BytesIO()
         font.save(output)

@@ -1,0 +1,245 @@
+"""Press kits: cover, contents, outline, labels, links, one structure tree, shared fonts."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from PIL import ImageChops
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+from pressbrief import build_kit, build_project
+
+from .conftest import MINIMAL, REPO, normalise, run
+from .test_example import seed_sentences
+
+TITLES = [
+    "Can the U.S. Cooperate with Russia in Syria?",
+    "Can Europe Keep the Lights On This Winter?",
+    "Should Cities Build Their Own Broadband Networks?",
+]
+
+
+def copy_example(folder: Path) -> Path:
+    """The bundled example project, copied so its cache and outputs stay in `folder`."""
+    for name in ("content", "assets", "kits"):
+        shutil.copytree(REPO / name, folder / name)
+    shutil.copy(REPO / "pressbrief.yaml", folder / "pressbrief.yaml")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example project built once (two worker processes)."""
+    folder = copy_example(tmp_path_factory.mktemp("example"))
+    build_project(folder, jobs=2)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def kit_pdf(example: Path) -> Path:
+    return example / "dist" / "kits" / "debate-night.pdf"
+
+
+def test_outline_labels_and_metadata(kit_pdf: Path) -> None:
+    reader = PdfReader(kit_pdf)
+    outline = reader.outline
+    assert [item.title for item in outline] == ["Cover", "Contents", *TITLES]  # type: ignore[union-attr]
+    assert [reader.get_destination_page_number(item) for item in outline] == [0, 1, 2, 3, 4]  # type: ignore[arg-type]
+    assert reader.page_labels == ["Cover", "i", "1", "2", "3"]
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title == "Debate Night Briefing Book"
+    assert meta.author == "John Hay Initiative"
+    assert meta.subject == "Press kit: Second Presidential Debate, St. Louis"
+    keywords = meta["/Keywords"].split(", ")
+    assert keywords[:3] == ["Russia", "Syria", "ISIS"] and "broadband" in keywords
+    assert len(keywords) == len(set(keywords))
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_contents_lists_titles_pages_and_links_to_them(kit_pdf: Path) -> None:
+    reader = PdfReader(kit_pdf)
+    contents = reader.pages[1]
+    text = contents.extract_text()
+    for number, title in enumerate(TITLES, 1):
+        assert f"{title} {number}" in text
+    targets = {}
+    for annotation in contents["/Annots"]:
+        annotation = annotation.get_object()
+        action = annotation["/A"]
+        assert action["/S"] == "/GoTo"
+        page = reader.get_page_number(action["/D"][0].get_object())
+        targets[str(annotation["/Contents"])] = page
+    assert targets == {f"Go to: {title}": index for index, title in enumerate(TITLES, 2)}
+    for index, title in enumerate(TITLES, 2):
+        assert normalise(title) in normalise(reader.pages[index].extract_text())
+
+
+def test_links_inside_briefs_still_work(kit_pdf: Path) -> None:
+    reader = PdfReader(kit_pdf)
+    uris = [
+        annotation.get_object()["/A"]["/URI"]
+        for annotation in reader.pages[4].get("/Annots", [])
+        if annotation.get_object()["/A"].get("/URI")
+    ]
+    assert uris == [
+        "https://jhi.example/research/wired-cities",
+        "https://jhi.example/explainers/open-access",
+    ]
+
+
+def test_briefs_look_exactly_as_on_their_own(example: Path, kit_pdf: Path) -> None:
+    kit = pdfium.PdfDocument(kit_pdf)
+    for index, slug in enumerate(["russia-syria", "energy-winter", "broadband-compact"], 2):
+        alone = pdfium.PdfDocument(example / "dist" / "briefs" / f"{slug}.pdf")
+        a = kit[index].render(scale=0.75).to_pil().convert("RGB")
+        b = alone[0].render(scale=0.75).to_pil().convert("RGB")
+        assert ImageChops.difference(a, b).getbbox() is None, slug
+        alone.close()
+    kit.close()
+
+
+def test_fonts_are_embedded_once_and_text_still_extracts(kit_pdf: Path) -> None:
+    reader = PdfReader(kit_pdf)
+    programs: dict[str, set[int]] = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            descriptor = descriptor.get_object()
+            program = descriptor.raw_get(
+                "/FontFile3" if "/FontFile3" in descriptor else "/FontFile2"
+            )
+            name = str(font["/BaseFont"]).split("+", 1)[1]
+            programs.setdefault(name, set()).add(program.idnum)
+    assert all(len(ids) == 1 for ids in programs.values()), programs
+    assert {"Inter-Bold", "NotoSerif-Regular"} <= set(programs)
+    text = normalise(reader.pages[2].extract_text())
+    assert all(normalise(sentence) in text for sentence in seed_sentences()[1:])
+
+
+def walk_structure(reader: PdfReader) -> tuple[DictionaryObject, list[DictionaryObject]]:
+    """The /Document element and every element below it, checking /P links on the way."""
+    root = reader.trailer["/Root"]["/StructTreeRoot"]
+    (document,) = root["/K"]
+    document = document.get_object()
+    elements: list[DictionaryObject] = []
+
+    def visit(element: DictionaryObject, parent: IndirectObject) -> None:
+        assert element.raw_get("/P").idnum == parent.idnum
+        elements.append(element)
+        kids = element.get("/K", [])
+        for kid in kids if isinstance(kids, ArrayObject) else [kids]:
+            if isinstance(kid, IndirectObject) and "/S" in kid.get_object():
+                visit(kid.get_object(), element.indirect_reference)
+
+    for kid in document["/K"]:
+        visit(kid.get_object(), document.indirect_reference)
+    return document, elements
+
+
+def test_one_structure_tree_in_reading_order(kit_pdf: Path) -> None:
+    reader = PdfReader(kit_pdf)
+    document, elements = walk_structure(reader)
+    assert document["/S"] == "/Document" and document["/Lang"] == "en"
+    parts = [kid.get_object() for kid in document["/K"]]
+    assert [p["/S"] for p in parts] == ["/Sect", "/Art", "/Art", "/Art"]
+    assert [p["/T"] for p in parts[1:]] == TITLES
+    assert all(p["/Lang"] == "en" for p in parts)
+    # Every page element and marked-content reference points at a page of the kit.
+    page_ids = {page.indirect_reference.idnum for page in reader.pages}
+    for element in elements:
+        if "/Pg" in element:
+            assert element.raw_get("/Pg").idnum in page_ids
+    # The parent tree has an entry for every page and every tagged annotation.
+    nums = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    keys = [int(nums[i]) for i in range(0, len(nums), 2)]
+    assert len(keys) == len(set(keys))
+    wanted = [int(page["/StructParents"]) for page in reader.pages]
+    wanted += [
+        int(a.get_object()["/StructParent"])
+        for page in reader.pages
+        for a in page.get("/Annots", [])
+        if "/StructParent" in a.get_object()
+    ]
+    assert sorted(wanted) == sorted(keys)
+    assert reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTreeNextKey"] == max(keys) + 1
+    # Reading order: the cover and contents first, then each brief's headline.
+    headings = [e for e in elements if e["/S"] == "/H1"]
+    assert len(headings) == 5  # kit title, "Contents", three brief titles
+
+
+def kit_project(project: Callable[..., Path], with_logo: str, **kits: str) -> Path:
+    folder = project(with_logo, a=MINIMAL, b=MINIMAL.replace("Minimal", "Second"), c=MINIMAL)
+    (folder / "kits").mkdir()
+    for name, text in kits.items():
+        (folder / "kits" / f"{name}.yaml").write_text(text)
+    return folder
+
+
+def test_duplex_starts_every_brief_on_a_right_hand_page(
+    project: Callable[..., Path], with_logo: str
+) -> None:
+    folder = kit_project(project, with_logo, d="title: Duplex\nbriefs: [a, b]\nduplex: true\n")
+    built = build_kit(folder / "kits" / "d.yaml", folder / "d.pdf", jobs=1)
+    reader = PdfReader(built.output)
+    texts = [page.extract_text() for page in reader.pages]
+    blank = "This page intentionally left blank"
+    assert [blank in t for t in texts] == [False, True, False, True, False, True, False]
+    assert reader.page_labels == ["Cover", "i", "ii", "iii", "1", "2", "3"]
+    assert "A Minimal Brief" in texts[4] and "A Second Brief" in texts[6]
+    assert "A Minimal Brief 1" in texts[2] and "A Second Brief 3" in texts[2]
+
+
+def test_options_and_paper(project: Callable[..., Path], with_logo: str) -> None:
+    text = "title: Plain\nbriefs: [b, a]\ncover: false\ncontents: false\npaper: a4\n"
+    folder = kit_project(project, with_logo, p=text)
+    reader = PdfReader(build_kit(folder / "kits" / "p.yaml", folder / "p.pdf", jobs=1).output)
+    assert [item.title for item in reader.outline] == ["A Second Brief", "A Minimal Brief"]  # type: ignore[union-attr]
+    assert reader.page_labels == ["1", "2"]
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
+def test_kit_validation(
+    project: Callable[..., Path], with_logo: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "title: Bad\nbriefs:\n  - a\n  - bb\n  - a\nduplex: maybe\ncolour: red\n"
+    folder = kit_project(project, with_logo, bad=text)
+    assert run("check", folder) == 1
+    err = capsys.readouterr().err
+    file = folder / "kits" / "bad.yaml"
+    assert f"{file}:6: duplex: expected true or false, got 'maybe'" in err
+    assert f"{file}:7: colour: unknown field" in err
+    (folder / "kits" / "bad.yaml").write_text("title: Bad\nbriefs:\n  - a\n  - bb\n  - a\n")
+    assert run("kit", folder / "kits" / "bad.yaml") == 1
+    err = capsys.readouterr().err
+    assert f"{file}:4: briefs[1]: no brief 'bb' in content/ (did you mean 'b'?); " in err
+    assert f"{file}:5: briefs[2]: 'a' is listed twice" in err
+    assert not (folder / "kits" / "bad.pdf").exists()
+
+
+def test_a_kit_whose_brief_fails_is_not_written(
+    project: Callable[..., Path], with_logo: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    huge = "title: Huge\nsummary: S\ntalking_points:\n" + "  - Far too long a point. \n" * 400
+    folder = kit_project(project, with_logo, k="title: K\nbriefs: [a, huge]\n")
+    (folder / "content" / "huge.yaml").write_text(huge)
+    assert run("build", folder, "--jobs", "1") == 3
+    err = capsys.readouterr().err
+    assert "huge.yaml: does not fit on one page" in err
+    assert f"{folder / 'kits' / 'k.yaml'}: not built, because these briefs failed: huge" in err
+    assert not (folder / "dist" / "kits" / "k.pdf").exists()
+    assert (folder / "dist" / "briefs" / "a.pdf").exists()
+
+
+def test_same_inputs_same_kit_bytes(project: Callable[..., Path], with_logo: str) -> None:
+    folder = kit_project(project, with_logo, k="title: K\nbriefs: [a, b]\nduplex: true\n")
+    first = build_kit(folder / "kits" / "k.yaml", folder / "1.pdf", jobs=1).output.read_bytes()
+    again = build_kit(folder / "kits" / "k.yaml", folder / "2.pdf", jobs=1, force=True)
+    assert again.output.read_bytes() == first
