@@ -84,9 +84,9 @@ class BuildError(PressbriefError):
         self.failures = failures
         self.built = built
         self.exit_code = failures[0].exit_code
-        count = len(failures)
+        count = sum(len(f.problems) if isinstance(f, ContentError) else 1 for f in failures)
         super().__init__(
             "\n".join(str(f) for f in failures)
-            + f"\n{count} failure{'s' if count != 1 else ''}; {built} PDF"
+            + f"\n{count} problem{'s' if count != 1 else ''}; {built} PDF"
             f"{'s' if built != 1 else ''} built"
         )

@@ -159,7 +159,7 @@ def test_build_reports_bad_briefs_and_builds_the_rest(
     assert run("build", folder) == 1
     err = capsys.readouterr().err
     assert "bad.yaml:1: summary: required field is missing" in err
-    assert "1 failure; 1 PDF built" in err
+    assert "2 problems; 1 PDF built" in err
     assert (folder / "dist" / "briefs" / "good.pdf").exists()
     assert not (folder / "dist" / "briefs" / "bad.pdf").exists()
 

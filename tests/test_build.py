@@ -1,0 +1,128 @@
+"""Whole-project builds: parallel, incremental, every failure reported, progress."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pressbrief import Built, build_project
+from pressbrief.assets import LAYOUTS_DIR
+
+from .conftest import MINIMAL, run
+
+KIT = "title: K\nbriefs: [a, b]\n"
+
+
+@pytest.fixture
+def built_project(project: Callable[..., Path], with_logo: str) -> Path:
+    folder = project(with_logo, a=MINIMAL, b=MINIMAL.replace("Minimal", "Second"), c=MINIMAL)
+    (folder / "kits").mkdir()
+    (folder / "kits" / "k.yaml").write_text(KIT)
+    build_project(folder, jobs=1)
+    return folder
+
+
+def notes(built: list[Built]) -> dict[str, str]:
+    return {item.output.name: item.note for item in built}
+
+
+def test_a_second_build_renders_nothing(built_project: Path) -> None:
+    again = notes(build_project(built_project, jobs=1))
+    assert again == {
+        "a.pdf": "up to date",
+        "b.pdf": "up to date",
+        "c.pdf": "up to date",
+        "k.pdf": "up to date",
+    }
+
+
+def test_editing_a_brief_rebuilds_it_and_its_kits_only(built_project: Path) -> None:
+    brief = built_project / "content" / "a.yaml"
+    brief.write_text(brief.read_text().replace("One point.", "One sharper point."))
+    again = notes(build_project(built_project, jobs=1))
+    assert again["a.pdf"].startswith("step 'comfortable'")
+    assert again["b.pdf"] == again["c.pdf"] == "up to date"
+    assert again["k.pdf"] == "kit of 2 briefs"
+    (built_project / "content" / "c.yaml").write_text(MINIMAL.replace("Minimal", "Third"))
+    again = notes(build_project(built_project, jobs=1))
+    assert again["c.pdf"].startswith("step")
+    assert again["k.pdf"] == "up to date"  # c is not in the kit
+
+
+def test_editing_the_kit_reassembles_it(built_project: Path) -> None:
+    (built_project / "kits" / "k.yaml").write_text(KIT + "subtitle: Now with a subtitle\n")
+    again = notes(build_project(built_project, jobs=1))
+    assert again["k.pdf"] == "kit of 2 briefs"
+    assert again["a.pdf"] == "up to date"
+
+
+def test_config_and_layout_changes_rebuild_everything(built_project: Path) -> None:
+    config = built_project / "pressbrief.yaml"
+    config.write_text(config.read_text() + 'brand:\n  accent: "#aa3300"\n')
+    assert set(notes(build_project(built_project, jobs=1)).values()) != {"up to date"}
+    assert set(notes(build_project(built_project, jobs=1)).values()) == {"up to date"}
+    own = built_project / "layouts" / "issue-brief"
+    shutil.copytree(LAYOUTS_DIR / "issue-brief", own)
+    (own / "style.css").write_text((own / "style.css").read_text() + "\nh1 { color: black; }\n")
+    again = notes(build_project(built_project, jobs=1))
+    assert all(again[name].startswith("step") for name in ("a.pdf", "b.pdf", "c.pdf"))
+    assert again["k.pdf"] == "kit of 2 briefs"
+
+
+def test_a_font_change_rebuilds_everything(
+    built_project: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pressbrief import cache
+
+    fonts = tmp_path_factory.mktemp("fonts") / "fonts"
+    shutil.copytree(cache.FONTS_DIR, fonts)
+    monkeypatch.setattr(cache, "FONTS_DIR", fonts)
+    assert set(notes(build_project(built_project, jobs=1)).values()) == {"up to date"}
+    (fonts / "inter" / "COPYRIGHT-debian").write_text("a changed font folder")
+    assert "up to date" not in notes(build_project(built_project, jobs=1)).values()
+
+
+def test_force_rebuilds_and_a_deleted_output_is_restored(built_project: Path) -> None:
+    (built_project / "dist" / "briefs" / "b.pdf").unlink()
+    again = notes(build_project(built_project, jobs=1))
+    assert again["b.pdf"] == "from the cache"
+    assert (built_project / "dist" / "briefs" / "b.pdf").exists()
+    forced = notes(build_project(built_project, jobs=1, force=True))
+    assert "up to date" not in forced.values() and "from the cache" not in forced.values()
+
+
+def test_workers_make_the_same_bytes(
+    project: Callable[..., Path], with_logo: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = project(with_logo, a=MINIMAL, b=MINIMAL.replace("Minimal", "Second"), c=MINIMAL)
+    (folder / "kits").mkdir()
+    (folder / "kits" / "k.yaml").write_text(KIT)
+    serial, parallel = (tmp_path_factory.mktemp(name) for name in ("serial", "parallel"))
+    build_project(folder, serial, jobs=1, force=True)
+    build_project(folder, parallel, jobs=2, force=True)
+    for name in ("briefs/a.pdf", "briefs/b.pdf", "briefs/c.pdf", "kits/k.pdf"):
+        assert (serial / name).read_bytes() == (parallel / name).read_bytes(), name
+
+
+def test_progress_is_reported_for_every_output(built_project: Path) -> None:
+    calls: list[tuple[int, int, str]] = []
+    build_project(built_project, jobs=1, force=True, progress=lambda *a: calls.append(a))
+    assert [(done, total) for done, total, _ in calls] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert calls[-1][2] == "k: kit of 2 briefs"
+
+
+def test_every_failure_is_reported_and_the_rest_is_built(
+    built_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (built_project / "content" / "a.yaml").write_text("title: [broken\n")
+    (built_project / "content" / "c.yaml").write_text(MINIMAL + "analysis: '![x](missing.png)'\n")
+    assert run("build", built_project, "--jobs", "2", "--force") == 1
+    err = capsys.readouterr().err
+    assert "a.yaml:2: not valid YAML" in err
+    assert "c.yaml:5: analysis: image 'missing.png' not found" in err
+    assert "kits/k.yaml: not built, because these briefs failed: a" in err
+    assert "3 problems; 1 PDF built" in err
+    assert (built_project / "dist" / "briefs" / "b.pdf").exists()
