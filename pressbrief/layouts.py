@@ -9,6 +9,7 @@ layout folder holds `template.html` (Jinja2), `style.css` (print CSS) and `layou
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +111,10 @@ def find_layout(name: str, project_root: Path | None) -> Layout:
     raise LayoutError(f"no layout named '{name}'{hint}; looked in, in order:\n{looked}")
 
 
+@cache
 def _environment(folder: Path) -> jinja2.Environment:
+    """One environment per layout folder and process, so templates compile once; Jinja
+    reloads a template whose file changed (auto_reload)."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         autoescape=True,

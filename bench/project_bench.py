@@ -1,0 +1,130 @@
+"""Benchmark of whole-project builds on a generated project of 100 briefs and a 30-brief kit.
+
+Prints ratios, so results hold on a noisy machine:
+
+- cold parallel build / sum of bare WeasyPrint renders of the same HTML (one pass each,
+  at the step fit-to-page chose), target ≤ 0.6 on 2 cores;
+- no-op rebuild / cold build, target ≤ 0.05;
+- one edited brief plus its kit re-assembly / cold build;
+- 30-brief kit size / one WeasyPrint pass over the same pages (Document.copy of all pages,
+  one write_pdf, which shares font subsets), goal ≤ 1.5.
+
+Run:  .venv/bin/python bench/project_bench.py [--briefs 100] [--kit 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import weasyprint
+import yaml
+
+from pressbrief import build_project, load_config
+from pressbrief.build import check_project
+from pressbrief.html import build_html, build_kit_html
+from pressbrief.kit import contents_entries, plan
+from pressbrief.layouts import find_layout
+from pressbrief.render import render_pdf
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def generate(folder: Path, briefs: int, kit: int) -> None:
+    """A project of `briefs` briefs made from the examples, of varied lengths."""
+    shutil.copytree(ROOT / "assets", folder / "assets")
+    shutil.copy(ROOT / "pressbrief.yaml", folder / "pressbrief.yaml")
+    (folder / "content").mkdir()
+    examples = [
+        yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in sorted((ROOT / "content").glob("*.yaml"))
+    ]
+    for number in range(briefs):
+        data = dict(examples[number % len(examples)])
+        data["title"] = f"{data['title'].rstrip('?')} (number {number + 1})?"
+        keep = 2 + number % 4  # vary the length: some fit at once, some need tightening
+        data["talking_points"] = data["talking_points"][:keep]
+        (folder / "content" / f"brief-{number + 1:03d}.yaml").write_text(
+            yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
+    (folder / "kits").mkdir()
+    members = [f"brief-{n + 1:03d}" for n in range(kit)]
+    kit_data = {"title": "Benchmark Kit", "event": "A long night", "briefs": members}
+    (folder / "kits" / "bench.yaml").write_text(yaml.safe_dump(kit_data), encoding="utf-8")
+
+
+def timed(job: object) -> float:
+    start = time.perf_counter()
+    job()  # type: ignore[operator]
+    return time.perf_counter() - start
+
+
+def bare_renders(folder: Path) -> tuple[float, list[weasyprint.Document]]:
+    """Bare WeasyPrint: each brief's final HTML rendered once, at the step fit-to-page chose
+    (found first, untimed, by pressbrief itself)."""
+    config = load_config(folder)
+    documents, total = [], 0.0
+    for brief in check_project(folder).briefs:
+        layout = find_layout(brief.type, folder)
+        fitted, _ = render_pdf(brief, config)
+        html = build_html(brief, config, layout).replace("</style>", fitted.step.css() + "</style>")
+        base = (folder / "content").as_uri() + "/"
+        start = time.perf_counter()
+        document = weasyprint.HTML(string=html, base_url=base).render(pdf_variant="pdf/ua-1")
+        document.write_pdf(pdf_variant="pdf/ua-1")
+        total += time.perf_counter() - start
+        documents.append(document)
+    return total, documents
+
+
+def single_pass_size(folder: Path, documents: list[weasyprint.Document], kit: int) -> int:
+    """One WeasyPrint pass over the kit's pages: front matter and briefs, fonts shared."""
+    config = load_config(folder)
+    checked = check_project(folder)
+    (kit_model,) = checked.kits
+    members = list(checked.briefs)[:kit]
+    starts, _ = plan([1] * kit, False)
+    layout = find_layout("kit-cover", folder)
+    keywords = list(dict.fromkeys(t for b in members for t in b.tags))
+    html = build_kit_html(kit_model, config, layout, contents_entries(members, starts), keywords)
+    front = weasyprint.HTML(string=html, base_url=folder.as_uri() + "/").render()
+    pages = [*front.pages, *(page for doc in documents[:kit] for page in doc.pages)]
+    return len(front.copy(pages).write_pdf(pdf_variant="pdf/ua-1"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--briefs", type=int, default=100)
+    parser.add_argument("--kit", type=int, default=30)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        generate(folder, args.briefs, args.kit)
+        jobs = os.cpu_count() or 1
+        cold = timed(lambda: build_project(folder, jobs=jobs))
+        noop = timed(lambda: build_project(folder, jobs=jobs))
+        edited = folder / "content" / "brief-001.yaml"
+        edited.write_text(edited.read_text(encoding="utf-8").replace("?", " now?", 1))
+        one = timed(lambda: build_project(folder, jobs=jobs))
+        bare, documents = bare_renders(folder)
+        kit_size = (folder / "dist" / "kits" / "bench.pdf").stat().st_size
+        single = single_pass_size(folder, documents, args.kit)
+    print(f"{args.briefs} briefs, a {args.kit}-brief kit, {jobs} worker processes")
+    print(f"cold parallel build        {cold:7.2f} s")
+    print(f"bare WeasyPrint, summed    {bare:7.2f} s")
+    print(f"  ratio cold / bare        {cold / bare:7.3f}   (target <= 0.6)")
+    print(f"no-op rebuild              {noop:7.3f} s")
+    print(f"  ratio no-op / cold       {noop / cold:7.3f}   (target <= 0.05)")
+    print(f"one edited brief + kit     {one:7.2f} s")
+    print(f"  ratio edit / cold        {one / cold:7.3f}")
+    print(f"kit size                   {kit_size / 1024:7.0f} KiB")
+    print(f"single-pass size           {single / 1024:7.0f} KiB")
+    print(f"  ratio kit / single pass  {kit_size / single:7.3f}   (goal <= 1.5)")
+
+
+if __name__ == "__main__":
+    main()
