@@ -14,7 +14,7 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -169,6 +169,7 @@ class _Build:
         self.cache = BuildCache(project.root, target)
         self.done = 0
         self.total = 0
+        self.kits = 0
 
     def run(
         self,
@@ -188,12 +189,12 @@ class _Build:
             ]
             for kit in kits
         }
-        self.total = len(standalone) + len(kits)
+        self.kits = len(kits)
         results = self._render_all([*standalone, *(j for js in kit_jobs.values() for j in js)])
         built: list[Built] = []
         for job in standalone:
             output = self.target / "briefs" / f"{job.brief.slug}.pdf"
-            self._finish(job.brief.slug, output, job.key, results[job.key], built, failures)
+            self._finish(output, job.key, results[job.key], built, failures)
         for kit in kits:
             output = self.target / kit_folder / f"{kit.slug}.pdf"
             self._kit(kit, output, kit_jobs[kit.slug], results, built, failures)
@@ -219,19 +220,29 @@ class _Build:
                 todo.append(job)
             else:
                 results[key] = _Result(cached.pdf, cached.pages, "from the cache")
+        self.total = len(todo) + self.kits
         if len(todo) > 1 and self.jobs > 1:
             results.update(self._in_workers(todo))
         else:
-            results.update((job.key, self._render(job)) for job in todo)
+            for job in todo:
+                try:
+                    results[job.key] = self._rendered(job, _render_job(*self._arguments(job)))
+                except PressbriefError as error:
+                    results[job.key] = self._failed(job, error)
         return results
 
-    def _render(self, job: _Job) -> _Result:
-        try:
-            data, pages, note = _render_job(job.brief, job.config, self.allow_overflow)
-        except PressbriefError as error:
-            return _Result(error=error)
+    def _arguments(self, job: _Job) -> tuple[Brief, Config, bool]:
+        return job.brief, job.config, self.allow_overflow
+
+    def _rendered(self, job: _Job, outcome: tuple[bytes, int, str]) -> _Result:
+        data, pages, note = outcome
         self.cache.put(job.key, data, pages)
+        self._report(f"{job.brief.slug}: {note}")
         return _Result(data, pages, note)
+
+    def _failed(self, job: _Job, error: PressbriefError) -> _Result:
+        self._report(f"{job.brief.slug}: failed")
+        return _Result(error=error)
 
     def _in_workers(self, todo: list[_Job]) -> dict[Key, _Result]:
         # Workers come from a fork server that never held a font configuration: WeasyPrint's
@@ -242,34 +253,28 @@ class _Build:
         workers = min(self.jobs, len(todo))
         log.info("rendering %d briefs in %d worker processes", len(todo), workers)
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures: dict[Key, Future[tuple[bytes, int, str]]] = {
-                job.key: pool.submit(_render_job, job.brief, job.config, self.allow_overflow)
-                for job in todo
+            futures: dict[Future[tuple[bytes, int, str]], _Job] = {
+                pool.submit(_render_job, *self._arguments(job)): job for job in todo
             }
-            for job in todo:
+            for future in as_completed(futures):
+                job = futures[future]
                 try:
-                    data, pages, note = futures[job.key].result()
+                    results[job.key] = self._rendered(job, future.result())
                 except PressbriefError as error:  # pickled back with its class and message
-                    results[job.key] = _Result(error=error)
-                    continue
-                self.cache.put(job.key, data, pages)
-                results[job.key] = _Result(data, pages, note)
+                    results[job.key] = self._failed(job, error)
         return results
 
     def _finish(
         self,
-        name: str,
         output: Path,
         key: Key,
         result: _Result,
         built: list[Built],
         failures: list[PressbriefError],
     ) -> None:
-        self.done += 1
         if result.error is not None:
             log.error("%s", result.error)
             failures.append(result.error)
-            self._report(f"{name}: failed")
             return
         if self.force or not self.cache.is_current(output, key):
             write_atomic(result.pdf, output)
@@ -279,7 +284,6 @@ class _Build:
             note = "up to date"
         built.append(Built(output, result.pages, note))
         log.info("%s (%s)", output, note)
-        self._report(f"{name}: {note}")
 
     def _kit(
         self,
@@ -290,36 +294,39 @@ class _Build:
         built: list[Built],
         failures: list[PressbriefError],
     ) -> None:
+        key, result = self._kit_result(kit, jobs, results, failures)
+        self._report(f"{kit.slug}: {'failed' if result.error else result.note}")
+        self._finish(output, key, result, built, failures)
+
+    def _kit_result(
+        self,
+        kit: Kit,
+        jobs: list[_Job],
+        results: dict[Key, _Result],
+        failures: list[PressbriefError],
+    ) -> tuple[Key, _Result]:
         failed = [s for s in kit.briefs if s not in {job.brief.slug for job in jobs}]
         failed += [job.brief.slug for job in jobs if results[job.key].error is not None]
         if failed:
-            self.done += 1
-            message = f"{kit.source}: not built, because these briefs failed: {', '.join(failed)}"
-            for job in jobs:  # make sure the member's own reason is reported too
+            for job in jobs:  # each member's own reason is reported once
                 error = results[job.key].error
                 if error is not None and all(error is not f for f in failures):
                     failures.append(error)
-            failures.append(KitError(message))
-            self._report(f"{kit.slug}: failed")
-            return
+            message = f"{kit.source}: not built, because these briefs failed: {', '.join(failed)}"
+            return "", _Result(error=KitError(message))
         key = self.cache.kit_key(kit, self._kit_config(kit), [job.key for job in jobs])
         cached = None if self.force else self.cache.get(key)
-        if cached is None:
-            try:
-                data = self._assemble(kit, jobs, results)
-            except PressbriefError as error:
-                self.done += 1
-                failures.append(error)
-                self._report(f"{kit.slug}: failed")
-                return
-            from .kit import page_count
+        if cached is not None:
+            return key, _Result(cached.pdf, cached.pages, "from the cache")
+        try:
+            data = self._assemble(kit, jobs, results)
+        except PressbriefError as error:
+            return key, _Result(error=error)
+        from .kit import page_count
 
-            pages = page_count(data)
-            self.cache.put(key, data, pages)
-            note = f"kit of {len(jobs)} brief{'s' if len(jobs) != 1 else ''}"
-        else:
-            data, pages, note = cached.pdf, cached.pages, "from the cache"
-        self._finish(kit.slug, output, key, _Result(data, pages, note), built, failures)
+        pages = page_count(data)
+        self.cache.put(key, data, pages)
+        return key, _Result(data, pages, f"kit of {len(jobs)} brief{'s' if len(jobs) != 1 else ''}")
 
     def _assemble(self, kit: Kit, jobs: list[_Job], results: dict[Key, _Result]) -> bytes:
         from .html import build_blank_html, build_kit_html
@@ -343,5 +350,6 @@ class _Build:
         return assemble(kit, front, blank, members)
 
     def _report(self, what: str) -> None:
+        self.done += 1
         if self.progress is not None:
             self.progress(self.done, self.total, what)

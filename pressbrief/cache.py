@@ -64,6 +64,7 @@ class BuildCache:
             "brief",
             self._common(config),
             self._folder(find_layout(brief.type, config.root).folder),
+            brief.slug,  # anchors in the PDF carry it
             _read(brief.source),
             *(self._file(path) for path in images),
             str(allow_overflow),
