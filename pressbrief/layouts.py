@@ -126,6 +126,11 @@ def _environment(folder: Path) -> jinja2.Environment:
 
 
 def _steps(file: Path) -> tuple[Step, ...]:
+    return _steps_of(file, file.stat().st_mtime_ns)
+
+
+@cache
+def _steps_of(file: Path, mtime: int) -> tuple[Step, ...]:
     """Read `fit:` from layout.yaml: a list of {name, CSS variable: value, …}."""
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}

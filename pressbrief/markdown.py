@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -42,14 +42,15 @@ class Image:
     alt: str
 
 
-def images(text: str) -> list[Image]:
+@lru_cache(maxsize=4096)
+def images(text: str) -> tuple[Image, ...]:
     """Every image in `text`, with its alt text ('' when none was given)."""
     found = []
     for token in _parser().parse(text):
         for child in token.children or []:
             if child.type == "image":
                 found.append(Image(str(child.attrGet("src") or ""), child.content))
-    return found
+    return tuple(found)
 
 
 def fields(model: Any) -> Iterator[tuple[str, str]]:

@@ -114,7 +114,7 @@ def test_yaml_errors_aliases_and_size(
         f"{content / 'big.yaml'}:1: file is 1,000,001 bytes; the limit is 1,000,000",
         f"{content / 'bomb.yaml'}:2: not valid YAML: aliases (*name) are not allowed in "
         "pressbrief files",
-        f"{content / 'broken.yaml'}:2: not valid YAML: expected ',' or ']', but got '<stream end>'",
+        f"{content / 'broken.yaml'}:2: not valid YAML: did not find expected ',' or ']'",
         f"{content / 'empty.yaml'}:1: the file is empty",
     ]
 
