@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from .cache import BuildCache, Key
+from .cache import BuildCache, Cached, Key
 from .content import load_brief, load_kit
 from .errors import BuildError, ContentError, KitError, PressbriefError, Problem
 from .layouts import available, find_layout
@@ -133,12 +133,17 @@ class _Job:
 
 @dataclass(frozen=True)
 class _Result:
-    """A rendered brief, or why it failed."""
+    """A rendered brief or kit (its bytes, or where the cache keeps them), or why it failed."""
 
-    pdf: bytes = b""
+    data: bytes | Cached = b""
     pages: int = 0
     note: str = ""
     error: PressbriefError | None = None
+
+    @property
+    def pdf(self) -> bytes:
+        """The PDF's bytes."""
+        return self.data.pdf if isinstance(self.data, Cached) else self.data
 
 
 def _render_job(brief: Brief, config: Config, allow_overflow: bool) -> tuple[bytes, int, str]:
@@ -219,7 +224,7 @@ class _Build:
             if cached is None:
                 todo.append(job)
             else:
-                results[key] = _Result(cached.pdf, cached.pages, "from the cache")
+                results[key] = _Result(cached, cached.pages, "from the cache")
         self.total = len(todo) + self.kits
         if len(todo) > 1 and self.jobs > 1:
             results.update(self._in_workers(todo))
@@ -317,7 +322,7 @@ class _Build:
         key = self.cache.kit_key(kit, self._kit_config(kit), [job.key for job in jobs])
         cached = None if self.force else self.cache.get(key)
         if cached is not None:
-            return key, _Result(cached.pdf, cached.pages, "from the cache")
+            return key, _Result(cached, cached.pages, "from the cache")
         try:
             data = self._assemble(kit, jobs, results)
         except PressbriefError as error:

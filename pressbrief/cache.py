@@ -32,10 +32,15 @@ MANIFEST = ".pressbrief-build.json"
 
 @dataclass(frozen=True)
 class Cached:
-    """A PDF from the cache."""
+    """A PDF in the cache, read only when it is needed."""
 
-    pdf: bytes
+    path: Path
     pages: int
+
+    @property
+    def pdf(self) -> bytes:
+        """The PDF's bytes."""
+        return self.path.read_bytes()
 
 
 class BuildCache:
@@ -114,12 +119,8 @@ class BuildCache:
 
     def get(self, key: Key) -> Cached | None:
         """The PDF stored under `key`, if any."""
-        if key not in self.index:
-            return None
-        try:
-            return Cached((self.folder / f"{key}.pdf").read_bytes(), self.index[key])
-        except OSError:
-            return None
+        path = self.folder / f"{key}.pdf"
+        return Cached(path, self.index[key]) if key in self.index and path.is_file() else None
 
     def put(self, key: Key, pdf: bytes, pages: int) -> None:
         """Store a PDF under `key`."""
