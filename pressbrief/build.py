@@ -324,16 +324,15 @@ class _Build:
         if cached is not None:
             return key, _Result(cached, cached.pages, "from the cache")
         try:
-            data = self._assemble(kit, jobs, results)
+            data, pages = self._assemble(kit, jobs, results)
         except PressbriefError as error:
             return key, _Result(error=error)
-        from .kit import page_count
-
-        pages = page_count(data)
         self.cache.put(key, data, pages)
         return key, _Result(data, pages, f"kit of {len(jobs)} brief{'s' if len(jobs) != 1 else ''}")
 
-    def _assemble(self, kit: Kit, jobs: list[_Job], results: dict[Key, _Result]) -> bytes:
+    def _assemble(
+        self, kit: Kit, jobs: list[_Job], results: dict[Key, _Result]
+    ) -> tuple[bytes, int]:
         from .html import build_blank_html, build_kit_html
         from .kit import Member, assemble, contents_entries, plan
 
@@ -352,7 +351,7 @@ class _Build:
             blank = render_document(
                 build_blank_html(kit, config, layout), kit.source, config, layout
             )
-        return assemble(kit, front, blank, members)
+        return assemble(kit, front, blank, members, self.cache.folder / "fonts")
 
     def _report(self, what: str) -> None:
         self.done += 1

@@ -17,6 +17,7 @@ import struct
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
@@ -52,11 +53,6 @@ class Member:
     pages: int
 
 
-def page_count(pdf: bytes) -> int:
-    """Number of pages of a PDF."""
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
 def plan(page_counts: list[int], duplex: bool) -> tuple[list[int], list[bool]]:
     """Printed page number where each brief starts (the first brief page is 1), and whether
     a blank page precedes it so that, printed duplex, it starts on a right-hand page.
@@ -79,8 +75,11 @@ def contents_entries(members: list[Brief], starts: list[int]) -> list[Entry]:
     return [Entry(b.slug, b.title, b.series, page) for b, page in zip(members, starts, strict=True)]
 
 
-def assemble(kit: Kit, front: bytes, blank: bytes | None, members: list[Member]) -> bytes:
-    """The kit PDF from its front matter (cover, contents), blank page and briefs."""
+def assemble(
+    kit: Kit, front: bytes, blank: bytes | None, members: list[Member], fonts: Path
+) -> tuple[bytes, int]:
+    """The kit PDF from its front matter (cover, contents), blank page and briefs, and its
+    page count; `fonts` is a folder where shared font subsets are kept between builds."""
     writer = PdfWriter()
     structure = _StructureMerge(writer)
     front_reader = PdfReader(io.BytesIO(front))
@@ -104,10 +103,10 @@ def assemble(kit: Kit, front: bytes, blank: bytes | None, members: list[Member])
     _outline(writer, front_reader, kit, members, first_pages)
     _labels(writer, kit, body_start)
     _metadata(writer, front_reader, kit)
-    share_fonts(writer)
+    share_fonts(writer, fonts)
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=False)
     _drop_unreachable(writer)
-    return _write_compact(writer)
+    return _write_compact(writer), len(writer.pages)
 
 
 def _write_compact(writer: PdfWriter) -> bytes:

@@ -33,10 +33,13 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from .assets import VERSION
 from .fonts import faces
+from .render import write_atomic
 
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
-_DROP_TABLES = ["BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GPOS", "GSUB", "JSTF", "LTSH", "PCLT"]
+_LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF")
+_DROP_TABLES = ["BASE", "DSIG", "EBDT", "EBLC", "EBSC", "JSTF", "LTSH", "PCLT", *_LAYOUT_TABLES]
 
 
 @dataclass
@@ -59,8 +62,9 @@ def _bundled_by_postscript_name() -> dict[str, Path]:
     return names
 
 
-def share_fonts(writer: PdfWriter) -> None:
-    """Replace every page's subsets of a bundled face by one shared subset."""
+def share_fonts(writer: PdfWriter, store: Path) -> None:
+    """Replace every page's subsets of a bundled face by one shared subset; subsets are kept
+    in `store`, so re-assembling a kit whose glyphs did not change subsets nothing."""
     found: dict[str, _Face] = {}
     names: dict[int, str | None] = {}
     for page in writer.pages:
@@ -89,7 +93,7 @@ def share_fonts(writer: PdfWriter) -> None:
                 face.text.update(_to_unicode(font["/ToUnicode"].get_object().get_data()))
             face.uses.append((fonts, NameObject(name)))
     for postscript, face in sorted(found.items()):
-        shared = _shared_font(writer, postscript, face)
+        shared = _shared_font(writer, postscript, face, store)
         for fonts, name in face.uses:
             fonts[name] = shared
 
@@ -153,6 +157,20 @@ def _to_unicode(data: bytes) -> Iterator[tuple[int, str]]:
             yield int(glyph, 16), bytes.fromhex(text.decode()).decode("utf-16-be", "replace")
 
 
+def _stored_subset(path: Path, glyphs: list[int], store: Path) -> bytes:
+    """`_subset`, kept in `store` under a digest of the font file and the glyphs."""
+    digest = hashlib.sha256(path.read_bytes())
+    digest.update(f"{VERSION} {_DROP_TABLES} {glyphs}".encode())
+    kept = store / f"{digest.hexdigest()}.font"
+    try:
+        return kept.read_bytes()
+    except OSError:
+        program = _subset(path, glyphs)
+    store.mkdir(parents=True, exist_ok=True)
+    write_atomic(program, kept)
+    return program
+
+
 def _subset(path: Path, glyphs: list[int]) -> bytes:
     options = subset.Options(
         retain_gids=True,
@@ -166,17 +184,20 @@ def _subset(path: Path, glyphs: list[int]) -> bytes:
     subsetter = subset.Subsetter(options)
     subsetter.populate(gids=glyphs)
     with TTFont(path, recalcTimestamp=False) as font:  # no clock time: same bytes every build
+        for tag in _LAYOUT_TABLES:  # dropped anyway; deleting them first saves decoding them
+            if tag in font:
+                del font[tag]
         subsetter.subset(font)
         output = io.BytesIO()
         font.save(output)
     return output.getvalue()
 
 
-def _shared_font(writer: PdfWriter, postscript: str, face: _Face) -> IndirectObject:
+def _shared_font(writer: PdfWriter, postscript: str, face: _Face, store: Path) -> IndirectObject:
     """New Type0 font objects for `face`, modelled on one of the fonts they replace."""
     assert face.model is not None
     glyphs = sorted(set(face.widths) | set(face.text) | {0})
-    program = _subset(face.path, glyphs)
+    program = _stored_subset(face.path, glyphs, store)
     tag = "".join(
         chr(65 + b % 26) for b in hashlib.md5(program, usedforsecurity=False).digest()[:6]
     )
