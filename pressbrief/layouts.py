@@ -4,6 +4,7 @@ environment its template renders in.
 The search path is the project's own `layouts/` first, the built-in layouts last; a
 layout folder holds `template.html` (Jinja2), `style.css` (print CSS) and `layout.yaml`
 (the tightening steps fit-to-page may use). A missing layout error prints the path.
+Templates may include the built-in partials in `layouts/_shared/` (the metadata head).
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def _environment(folder: Path) -> jinja2.Environment:
     """One environment per layout folder and process, so templates compile once; Jinja
     reloads a template whose file changed (auto_reload)."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder),
+        loader=jinja2.FileSystemLoader([folder, LAYOUTS_DIR]),  # built-in _shared/ partials
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
