@@ -166,9 +166,13 @@ def kit(
 
 @contextmanager
 def _progress() -> Iterator[Progress | None]:
-    """A progress bar on a terminal; elsewhere nothing (the log lines say what happened)."""
+    """A progress bar on a terminal; elsewhere a plain line on stderr for each step."""
     if not sys.stderr.isatty():
-        yield None
+
+        def line(done: int, total: int, what: str) -> None:
+            click.echo(f"[{done}/{total}] {what}", err=True)
+
+        yield line
         return
     from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
     from rich.progress import Progress as Bar

@@ -126,3 +126,16 @@ def test_every_failure_is_reported_and_the_rest_is_built(
     assert "kits/k.yaml: not built, because these briefs failed: a" in err
     assert "3 problems; 1 PDF built" in err
     assert (built_project / "dist" / "briefs" / "b.pdf").exists()
+
+
+def test_plain_progress_lines_when_not_a_terminal(
+    built_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (built_project / "content" / "b.yaml").write_text(MINIMAL.replace("Minimal", "Other"))
+    assert run("build", built_project, "--jobs", "1") == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        "[1/2] b: step 'comfortable', 1 layout pass",
+        "[2/2] k: kit of 2 briefs",
+    ]
+    assert f"{built_project / 'dist' / 'briefs' / 'a.pdf'} (1 page, up to date)" in captured.out
