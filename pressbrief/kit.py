@@ -97,6 +97,7 @@ def assemble(
         first_pages[member.brief.slug] = len(writer.pages)
         added = [writer.add_page(p) for p in reader.pages]
         structure.add(reader, added, "Art", title=member.brief.title)
+        _copy_destinations(writer, reader, added)
     structure.finish(kit.lang)
     body_start = front_count + (kit.duplex and front_count % 2)
     _link_contents(writer, front_count, first_pages, members)
@@ -191,6 +192,17 @@ def _drop_unreachable(writer: PdfWriter) -> None:
     for index in range(len(writer._objects)):
         if index + 1 not in reachable:
             writer._objects[index] = None
+
+
+def _copy_destinations(
+    writer: PdfWriter, reader: PdfReader, pages: Sequence[DictionaryObject]
+) -> None:
+    """A brief's named destinations (its anchors, prefixed with its slug so they cannot
+    collide), pointing at its pages in the kit: the brief's internal links use them."""
+    for name, destination in sorted(reader.named_destinations.items()):
+        page = pages[_page_index(reader, destination.page)].indirect_reference
+        array = ArrayObject([page, *destination.dest_array[1:]])
+        writer.add_named_destination_array(TextStringObject(name), array)
 
 
 def _add_blank(writer: PdfWriter, blank: bytes | None) -> None:

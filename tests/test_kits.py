@@ -243,3 +243,18 @@ def test_same_inputs_same_kit_bytes(project: Callable[..., Path], with_logo: str
     first = build_kit(folder / "kits" / "k.yaml", folder / "1.pdf", jobs=1).output.read_bytes()
     again = build_kit(folder / "kits" / "k.yaml", folder / "2.pdf", jobs=1, force=True)
     assert again.output.read_bytes() == first
+
+
+def test_internal_links_of_a_brief_still_land_in_the_kit(
+    project: Callable[..., Path], with_logo: str
+) -> None:
+    folder = kit_project(project, with_logo, k="title: K\nbriefs: [a, linked]\n")
+    (folder / "content" / "linked.yaml").write_text(
+        "title: Linked\nsummary: See [the analysis](#linked-analysis).\n"
+        "talking_points: [One]\nanalysis: Here it is.\n"
+    )
+    reader = PdfReader(build_kit(folder / "kits" / "k.yaml", folder / "k.pdf", jobs=1).output)
+    (link,) = [a.get_object() for a in reader.pages[3]["/Annots"]]
+    target = reader.named_destinations[str(link["/Dest"])]
+    assert reader.get_destination_page_number(target) == 3
+    assert "Here it is." in reader.pages[3].extract_text()
