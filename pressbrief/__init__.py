@@ -8,6 +8,8 @@ The public API, one function per job:
 - `build_kit(path, output)`: one press kit (cover, contents, briefs) → one PDF.
 - `check_project(folder)`: validate the config and every brief; renders nothing.
 - `new_brief(slug, folder, today)`: scaffold `content/SLUG.yaml`.
+- `impose_pdf(source, output, layout)`: a PDF's pages on printer sheets (2-up, 4-up,
+  booklet).
 - `load_config(path)`: the project config that applies to a file or folder.
 
 Errors are the classes in `pressbrief.errors`, all subclasses of `PressbriefError`.
@@ -21,6 +23,7 @@ from .errors import (
     BuildError,
     ContentError,
     DoesNotFitError,
+    ImposeError,
     KitError,
     LayoutError,
     OutputError,
@@ -28,11 +31,14 @@ from .errors import (
     Problem,
     ProjectError,
 )
+from .impose import SHEETS, Imposed
+from .impose import impose as impose_pdf
 from .model import Brand, Brief, Config, Contact, Kit, Link, Organization, Statement
 from .project import new_brief
 from .render import Rendered, render_brief
 
 __all__ = [
+    "SHEETS",
     "Brand",
     "Brief",
     "BuildError",
@@ -42,6 +48,8 @@ __all__ = [
     "Contact",
     "ContentError",
     "DoesNotFitError",
+    "ImposeError",
+    "Imposed",
     "Kit",
     "KitError",
     "LayoutError",
@@ -58,6 +66,7 @@ __all__ = [
     "build_kit",
     "build_project",
     "check_project",
+    "impose_pdf",
     "load_config",
     "new_brief",
     "render_brief",

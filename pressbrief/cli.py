@@ -3,7 +3,8 @@
 Exit codes: 0 success; 1 invalid content or config; 2 wrong command-line usage;
 3 a brief does not fit on one page; 4 layout or rendering error; 5 the PDF could not be
 written; 6 project folder or scaffolding problem; 7 a kit could not be assembled because
-one of its briefs failed. `build` exits with the code of its first failure.
+one of its briefs failed; 8 an imposition that cannot be done. `build` exits with the code
+of its first failure.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 import click
 
 from . import (
+    SHEETS,
     Built,
     ContentError,
     PressbriefError,
@@ -27,6 +29,7 @@ from . import (
     build_kit,
     build_project,
     check_project,
+    impose_pdf,
     new_brief,
     render_brief,
 )
@@ -41,6 +44,8 @@ Exit codes:
   5  the PDF could not be written
   6  project folder or scaffolding problem
   7  a kit could not be assembled because one of its briefs failed
+  8  an imposition that cannot be done (unknown layout or sheet, not a PDF,
+     pages larger than the sheet)
 """
 
 
@@ -162,6 +167,36 @@ def kit(
             kit, output, allow_overflow=allow_overflow, jobs=jobs, force=force, progress=progress
         )
     click.echo(_describe(built))
+
+
+@cli.command(epilog=EPILOG)
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Imposed PDF to write.",
+)
+@click.option(
+    "--layout",
+    "layout",
+    required=True,
+    help="2-up, 4-up or booklet (saddle-stitched, padded to a multiple of 4 pages).",
+)
+@click.option("--fit", is_flag=True, help="Scale the pages onto a sheet of their own size.")
+@click.option("--marks", is_flag=True, help="Cut marks (n-up) or a fold mark (booklet).")
+@click.option("--sheet", help=f"Sheet size: {', '.join(SHEETS)} (default: what the pages need).")
+def impose(
+    source: Path, output: Path, layout: str, fit: bool, marks: bool, sheet: str | None
+) -> None:
+    """Impose the pages of SOURCE (a PDF) on printer sheets."""
+    result = impose_pdf(source, output, layout, fit=fit, marks=marks, sheet=sheet)
+    width, height = (round(v / 72, 2) for v in result.sheet_size)
+    click.echo(
+        f"{result.output} ({result.pages} pages on {result.sheets} sheet sides of "
+        f"{width:g} × {height:g} in)"
+    )
 
 
 @contextmanager

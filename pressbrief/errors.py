@@ -62,6 +62,13 @@ class KitError(PressbriefError):
     exit_code = 7
 
 
+class ImposeError(PressbriefError):
+    """Raised by `impose` for a request that cannot be printed: an unknown layout or sheet,
+    an input that is not a PDF, pages larger than the sheet asked for."""
+
+    exit_code = 8
+
+
 class OutputError(PressbriefError):
     """Raised by `output` when the PDF cannot be written where it was asked to go."""
 

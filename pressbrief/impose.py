@@ -1,0 +1,206 @@
+"""A PDF's pages → printer sheets: 2-up, 4-up or a saddle-stitched booklet (pypdf).
+
+Pages are placed with pypdf transformations, so the sheets keep vector content and
+searchable text. Without `fit`, pages keep their size and the sheet grows to hold them
+(two Letter pages on a Tabloid sheet, two A4 pages on A3); with `fit` they are scaled onto
+a sheet of the pages' own size (or `sheet`). A request that cannot be printed (pages larger
+than the sheet asked for, a file that is not a PDF, an unknown layout) is an ImposeError,
+and nothing is written.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.errors import PdfReadError
+from pypdf.generic import DecodedStreamObject, NameObject
+
+from .content import suggest
+from .errors import ImposeError
+from .render import write_atomic
+
+POINTS_PER_INCH = 72
+SHEETS = {  # portrait width × height, in points
+    "letter": (612.0, 792.0),
+    "legal": (612.0, 1008.0),
+    "tabloid": (792.0, 1224.0),
+    "a4": (595.276, 841.89),
+    "a3": (841.89, 1190.551),
+}
+LAYOUTS = {"2-up": (2, 1), "4-up": (2, 2), "booklet": (2, 1)}
+"""Layout name → pages across × down on one sheet side."""
+
+_MARK = 18.0  # length of a cut or fold mark, in points
+_TOLERANCE = 0.5  # points a page may exceed its cell by (rounding in page sizes)
+
+
+@dataclass(frozen=True)
+class Imposed:
+    """What imposition wrote."""
+
+    output: Path
+    pages: int
+    sheets: int
+    sheet_size: tuple[float, float]
+
+
+def booklet_order(count: int) -> list[tuple[int | None, int | None]]:
+    """Saddle-stitch order: for each sheet side, the (left, right) page indexes, 0-based,
+    None for a blank pad page. 8 pages give 8|1, 2|7, 6|3, 4|5."""
+    padded = -(-count // 4) * 4 if count else 0
+    pages: list[int | None] = [i if i < count else None for i in range(padded)]
+    sides = []
+    for i in range(padded // 2):
+        outer, inner = pages[padded - 1 - i], pages[i]
+        sides.append((outer, inner) if i % 2 == 0 else (inner, outer))
+    return sides
+
+
+def impose(
+    source: Path,
+    output: Path,
+    layout: str,
+    *,
+    fit: bool = False,
+    marks: bool = False,
+    sheet: str | None = None,
+) -> Imposed:
+    """Impose the pages of `source` on sheets, written to `output`."""
+    if layout not in LAYOUTS:
+        raise ImposeError(
+            f"unknown imposition layout '{layout}'{suggest(layout, LAYOUTS)}; "
+            f"available: {', '.join(LAYOUTS)}"
+        )
+    if sheet is not None and sheet not in SHEETS:
+        raise ImposeError(
+            f"unknown sheet size '{sheet}'{suggest(sheet, SHEETS)}; available: {', '.join(SHEETS)}"
+        )
+    reader = _read(source)
+    if not reader.pages:
+        raise ImposeError(f"{source}: the PDF has no pages")
+    box = reader.pages[0].mediabox
+    page_size = (float(box.width), float(box.height))
+    across, down = LAYOUTS[layout]
+    sheet_size, scale = _sheet(source, page_size, across, down, fit, sheet)
+    if layout == "booklet":
+        sides = [list(pair) for pair in booklet_order(len(reader.pages))]
+    else:
+        per_side = across * down
+        indexes: list[int | None] = list(range(len(reader.pages)))
+        sides = [indexes[i : i + per_side] for i in range(0, len(indexes), per_side)]
+    writer = PdfWriter()
+    for side in sides:
+        target = writer.add_blank_page(*sheet_size)
+        _place(target, reader, side, across, down, sheet_size, page_size, scale)
+        if marks:
+            _marks(writer, target, layout, across, down, sheet_size)
+    if reader.metadata:
+        writer.add_metadata({k: v for k, v in reader.metadata.items()})
+    data = io.BytesIO()
+    writer.write(data)
+    write_atomic(data.getvalue(), output)
+    return Imposed(output, len(reader.pages), len(sides), sheet_size)
+
+
+def _read(source: Path) -> PdfReader:
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise ImposeError(f"{source}: cannot read it: {error.strerror}") from error
+    if not data.startswith(b"%PDF-"):
+        raise ImposeError(f"{source}: not a PDF (it does not start with %PDF-)")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        len(reader.pages)
+    except (PdfReadError, ValueError, KeyError) as error:
+        raise ImposeError(f"{source}: not a readable PDF ({error})") from error
+    return reader
+
+
+def _sheet(
+    source: Path,
+    page: tuple[float, float],
+    across: int,
+    down: int,
+    fit: bool,
+    name: str | None,
+) -> tuple[tuple[float, float], float]:
+    """The sheet size (oriented to suit the grid) and the scale of the pages on it."""
+    needed = (page[0] * across, page[1] * down)
+    if name is None:
+        sheet = needed if not fit else _oriented(page, needed)
+    else:
+        sheet = _oriented(SHEETS[name], needed)
+    scale = min(sheet[0] / needed[0], sheet[1] / needed[1])
+    if scale < 1 - _TOLERANCE / max(needed) and not fit:
+        raise ImposeError(
+            f"{source}: {across * down} pages of {_size(page)} need a {_size(needed)} sheet; "
+            f"the {name} sheet is {_size(sheet)}. Use --fit to scale the pages down, or a "
+            "larger --sheet."
+        )
+    return sheet, min(scale, 1.0)
+
+
+def _oriented(size: tuple[float, float], like: tuple[float, float]) -> tuple[float, float]:
+    """`size` turned to the orientation of `like` (landscape for side-by-side pages)."""
+    short, long = sorted(size)
+    return (long, short) if like[0] >= like[1] else (short, long)
+
+
+def _size(size: tuple[float, float]) -> str:
+    return f"{size[0] / POINTS_PER_INCH:.2f} × {size[1] / POINTS_PER_INCH:.2f} in"
+
+
+def _place(
+    target: PageObject,
+    reader: PdfReader,
+    side: list[int | None],
+    across: int,
+    down: int,
+    sheet: tuple[float, float],
+    page: tuple[float, float],
+    scale: float,
+) -> None:
+    """Draw the pages of one sheet side, centred in their cells, left to right, top down."""
+    cell = (sheet[0] / across, sheet[1] / down)
+    for slot, index in enumerate(side):
+        if index is None:
+            continue
+        column, row = slot % across, slot // across
+        x = column * cell[0] + (cell[0] - page[0] * scale) / 2
+        y = sheet[1] - (row + 1) * cell[1] + (cell[1] - page[1] * scale) / 2
+        source = reader.pages[index]
+        origin = source.mediabox
+        move = Transformation().translate(-float(origin.left), -float(origin.bottom))
+        target.merge_transformed_page(source, move.scale(scale).translate(x, y))
+
+
+def _marks(
+    writer: PdfWriter,
+    target: PageObject,
+    layout: str,
+    across: int,
+    down: int,
+    sheet: tuple[float, float],
+) -> None:
+    """Cut marks (n-up) or a dashed fold mark (booklet) where the pages meet, at the edges."""
+    width, height = sheet
+    lines = []
+    for column in range(1, across):
+        x = width * column / across
+        lines += [(x, 0.0, x, _MARK), (x, height - _MARK, x, height)]
+    for row in range(1, down):
+        y = height * row / down
+        lines += [(0.0, y, _MARK, y), (width - _MARK, y, width, y)]
+    dash = "[3 2] 0 d" if layout == "booklet" else "[] 0 d"
+    commands = [f"q 0.25 w 0 G {dash}"]
+    commands += [f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l S" for x1, y1, x2, y2 in lines]
+    commands.append("Q")
+    stream = DecodedStreamObject()
+    stream.set_data("\n".join(commands).encode())
+    overlay = PageObject.create_blank_page(width=width, height=height)
+    overlay[NameObject("/Contents")] = writer._add_object(stream)
+    target.merge_page(overlay)
