@@ -24,7 +24,7 @@ from pathlib import Path
 import weasyprint
 import yaml
 
-from pressbrief import build_project, load_config
+from pressbrief import BuildOptions, build_project, load_config
 from pressbrief.build import check_project
 from pressbrief.html import build_html, build_kit_html
 from pressbrief.kit import contents_entries, plan
@@ -110,11 +110,11 @@ def main() -> None:
         folder = Path(name)
         generate(folder, args.briefs, args.kit, args.fitting)
         jobs = os.cpu_count() or 1
-        cold = timed(lambda: build_project(folder, jobs=jobs))
-        noop = timed(lambda: build_project(folder, jobs=jobs))
+        cold = timed(lambda: build_project(folder, None, BuildOptions(jobs=jobs)))
+        noop = timed(lambda: build_project(folder, None, BuildOptions(jobs=jobs)))
         edited = folder / "content" / "brief-001.yaml"
         edited.write_text(edited.read_text(encoding="utf-8").replace("?", " now?", 1))
-        one = timed(lambda: build_project(folder, jobs=jobs))
+        one = timed(lambda: build_project(folder, None, BuildOptions(jobs=jobs)))
         bare, documents = bare_renders(folder)
         kit_size = (folder / "dist" / "kits" / "bench.pdf").stat().st_size
         single = single_pass_size(folder, documents, args.kit)

@@ -17,7 +17,16 @@ Importing pressbrief does not import WeasyPrint; only rendering does.
 """
 
 from .assets import VERSION as __version__
-from .build import Built, Checked, Progress, build_kit, build_project, check_project
+from .build import (
+    BuildOptions,
+    Built,
+    Checked,
+    Imposition,
+    Progress,
+    build_kit,
+    build_project,
+    check_project,
+)
 from .config import load_config
 from .errors import (
     BuildError,
@@ -42,6 +51,7 @@ __all__ = [
     "Brand",
     "Brief",
     "BuildError",
+    "BuildOptions",
     "Built",
     "Checked",
     "Config",
@@ -50,6 +60,7 @@ __all__ = [
     "DoesNotFitError",
     "ImposeError",
     "Imposed",
+    "Imposition",
     "Kit",
     "KitError",
     "LayoutError",

@@ -35,6 +35,29 @@ Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
+class Imposition:
+    """How `build` and `kit` also impose each kit for printing (see `impose.py`)."""
+
+    layout: str
+    fit: bool = False
+    marks: bool = False
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Options of `build_project` and `build_kit`; the CLI's flags map onto these."""
+
+    allow_overflow: bool = False
+    """Write a brief that cannot fit on one page as a longer PDF instead of failing."""
+    jobs: int | None = None
+    """Worker processes rendering briefs; None: one per CPU."""
+    force: bool = False
+    """Render and assemble everything again, ignoring the cache."""
+    impose: Imposition | None = None
+    """Also write each kit imposed, as NAME-LAYOUT.pdf beside it."""
+
+
+@dataclass(frozen=True)
 class Checked:
     """What `check_project` found: valid briefs and kits, and the problems of the others."""
 
@@ -80,17 +103,14 @@ def _valid(
 def build_project(
     folder: Path,
     output: Path | None = None,
-    *,
-    allow_overflow: bool = False,
-    jobs: int | None = None,
-    force: bool = False,
+    options: BuildOptions = BuildOptions(),
     progress: Progress | None = None,
 ) -> list[Built]:
     """Every brief of the project into `output/briefs/`, every kit into `output/kits/`
     (default output: PROJECT/dist)."""
     checked = check_project(folder)
     target = output or checked.project.root / "dist"
-    build = _Build(checked.project, target, allow_overflow, jobs, force, progress)
+    build = _Build(checked.project, target, options, progress)
     members = {brief.slug: brief for brief in checked.briefs}
     return build.run(checked.briefs, checked.kits, members, checked.problems)
 
@@ -98,13 +118,11 @@ def build_project(
 def build_kit(
     file: Path,
     output: Path | None = None,
-    *,
-    allow_overflow: bool = False,
-    jobs: int | None = None,
-    force: bool = False,
+    options: BuildOptions = BuildOptions(),
     progress: Progress | None = None,
-) -> Built:
-    """One kit (kits/NAME.yaml) to `output` (default: the kit file's name with .pdf)."""
+) -> list[Built]:
+    """One kit (kits/NAME.yaml) to `output` (default: the kit file's name with .pdf), and
+    its imposed copy when `options.impose` asks for one."""
     project = open_project(file.resolve().parent.parent)
     slugs = [f.stem for f in project.briefs]
     problems: list[Problem] = []
@@ -116,10 +134,9 @@ def build_kit(
     if problems or kit is None:
         raise ContentError(problems)
     target = output or file.with_suffix(".pdf")
-    build = _Build(project, target.parent, allow_overflow, jobs, force, progress)
+    build = _Build(project, target.parent, options, progress)
     kit = dataclasses.replace(kit, slug=target.stem)
-    (built,) = build.run((), (kit,), {b.slug: b for b in briefs}, (), kit_folder="")
-    return built
+    return build.run((), (kit,), {b.slug: b for b in briefs}, (), kit_folder="")
 
 
 @dataclass(frozen=True)
@@ -156,20 +173,19 @@ def _render_job(brief: Brief, config: Config, allow_overflow: bool) -> tuple[byt
 
 class _Build:
     def __init__(
-        self,
-        project: Project,
-        target: Path,
-        allow_overflow: bool,
-        jobs: int | None,
-        force: bool,
-        progress: Progress | None,
+        self, project: Project, target: Path, options: BuildOptions, progress: Progress | None
     ) -> None:
         self.project = project
         self.config = project.config
         self.target = target
-        self.allow_overflow = allow_overflow
-        self.jobs = jobs or os.cpu_count() or 1
-        self.force = force
+        self.allow_overflow = options.allow_overflow
+        self.jobs = options.jobs or os.cpu_count() or 1
+        self.force = options.force
+        self.imposition = options.impose
+        if self.imposition is not None:  # refuse a typo before rendering anything
+            from .impose import check_layout
+
+            check_layout(self.imposition.layout)
         self.progress = progress
         self.cache = BuildCache(project.root, target)
         self.done = 0
@@ -302,6 +318,33 @@ class _Build:
         key, result = self._kit_result(kit, jobs, results, failures)
         self._report(f"{kit.slug}: {'failed' if result.error else result.note}")
         self._finish(output, key, result, built, failures)
+        if self.imposition is not None and result.error is None:
+            self._impose(output, key, built, failures)
+
+    def _impose(
+        self, kit_pdf: Path, key: Key, built: list[Built], failures: list[PressbriefError]
+    ) -> None:
+        """The kit imposed for printing, beside it; redone only when the kit or the
+        imposition changed."""
+        from .impose import impose
+
+        assert self.imposition is not None
+        spec = self.imposition
+        output = kit_pdf.with_name(f"{kit_pdf.stem}-{spec.layout}.pdf")
+        imposed_key = f"{key}:{spec}"
+        if not self.force and self.cache.is_current(output, imposed_key):
+            from .kit import page_count
+
+            built.append(Built(output, page_count(output.read_bytes()), "up to date"))
+            return
+        try:
+            result = impose(kit_pdf, output, spec.layout, fit=spec.fit, marks=spec.marks)
+        except PressbriefError as error:
+            failures.append(error)
+            return
+        self.cache.record(output, imposed_key)
+        note = f"{spec.layout}, {result.sheets} sheet sides"
+        built.append(Built(output, result.sheets, note))
 
     def _kit_result(
         self,

@@ -15,13 +15,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
 from . import (
     SHEETS,
+    BuildOptions,
     Built,
     ContentError,
+    Imposition,
     PressbriefError,
     Progress,
     Rendered,
@@ -115,6 +118,25 @@ _jobs = click.option(
     help="Worker processes rendering briefs (default: the number of CPUs).",
 )
 _force = click.option("--force", is_flag=True, help="Rebuild everything, ignoring the cache.")
+_impose = click.option(
+    "--impose",
+    "imposition",
+    help="Also write each kit imposed for printing (2-up, 4-up or booklet) as NAME-LAYOUT.pdf.",
+)
+_fit = click.option("--fit", is_flag=True, help="Imposition: scale pages onto their own size.")
+_marks = click.option("--marks", is_flag=True, help="Imposition: cut or fold marks.")
+
+
+def _options(
+    allow_overflow: bool,
+    jobs: int | None,
+    force: bool,
+    imposition: str | None,
+    fit: bool,
+    marks: bool,
+) -> BuildOptions:
+    spec = Imposition(imposition, fit, marks) if imposition else None
+    return BuildOptions(allow_overflow, jobs, force, spec)
 
 
 @cli.command(epilog=EPILOG)
@@ -130,19 +152,13 @@ _force = click.option("--force", is_flag=True, help="Rebuild everything, ignorin
 @_overflow
 @_jobs
 @_force
-def build(
-    project: Path, output: Path | None, allow_overflow: bool, jobs: int | None, force: bool
-) -> None:
+@_impose
+@_fit
+@_marks
+def build(project: Path, output: Path | None, **flags: Any) -> None:
     """Render every brief in PROJECT/content/ and every kit in PROJECT/kits/."""
     with _progress() as progress:
-        built = build_project(
-            project,
-            output,
-            allow_overflow=allow_overflow,
-            jobs=jobs,
-            force=force,
-            progress=progress,
-        )
+        built = build_project(project, output, _options(**flags), progress)
     for item in built:
         click.echo(_describe(item))
 
@@ -158,15 +174,15 @@ def build(
 @_overflow
 @_jobs
 @_force
-def kit(
-    kit: Path, output: Path | None, allow_overflow: bool, jobs: int | None, force: bool
-) -> None:
+@_impose
+@_fit
+@_marks
+def kit(kit: Path, output: Path | None, **flags: Any) -> None:
     """Build one press KIT (kits/NAME.yaml): cover, contents and its briefs in one PDF."""
     with _progress() as progress:
-        built = build_kit(
-            kit, output, allow_overflow=allow_overflow, jobs=jobs, force=force, progress=progress
-        )
-    click.echo(_describe(built))
+        built = build_kit(kit, output, _options(**flags), progress)
+    for item in built:
+        click.echo(_describe(item))
 
 
 @cli.command(epilog=EPILOG)

@@ -59,6 +59,15 @@ def booklet_order(count: int) -> list[tuple[int | None, int | None]]:
     return sides
 
 
+def check_layout(layout: str) -> None:
+    """ImposeError unless `layout` is one of LAYOUTS."""
+    if layout not in LAYOUTS:
+        raise ImposeError(
+            f"unknown imposition layout '{layout}'{suggest(layout, LAYOUTS)}; "
+            f"available: {', '.join(LAYOUTS)}"
+        )
+
+
 def impose(
     source: Path,
     output: Path,
@@ -69,11 +78,7 @@ def impose(
     sheet: str | None = None,
 ) -> Imposed:
     """Impose the pages of `source` on sheets, written to `output`."""
-    if layout not in LAYOUTS:
-        raise ImposeError(
-            f"unknown imposition layout '{layout}'{suggest(layout, LAYOUTS)}; "
-            f"available: {', '.join(LAYOUTS)}"
-        )
+    check_layout(layout)
     if sheet is not None and sheet not in SHEETS:
         raise ImposeError(
             f"unknown sheet size '{sheet}'{suggest(sheet, SHEETS)}; available: {', '.join(SHEETS)}"

@@ -53,6 +53,11 @@ class Member:
     pages: int
 
 
+def page_count(pdf: bytes) -> int:
+    """Number of pages of a PDF."""
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
 def plan(page_counts: list[int], duplex: bool) -> tuple[list[int], list[bool]]:
     """Printed page number where each brief starts (the first brief page is 1), and whether
     a blank page precedes it so that, printed duplex, it starts on a right-hand page.

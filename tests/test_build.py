@@ -7,8 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
-from pressbrief import Built, build_project
+from pressbrief import BuildOptions, Built, build_project
 from pressbrief.assets import LAYOUTS_DIR
 
 from .conftest import MINIMAL, run
@@ -21,7 +22,7 @@ def built_project(project: Callable[..., Path], with_logo: str) -> Path:
     folder = project(with_logo, a=MINIMAL, b=MINIMAL.replace("Minimal", "Second"), c=MINIMAL)
     (folder / "kits").mkdir()
     (folder / "kits" / "k.yaml").write_text(KIT)
-    build_project(folder, jobs=1)
+    build_project(folder, None, BuildOptions(jobs=1))
     return folder
 
 
@@ -29,8 +30,13 @@ def notes(built: list[Built]) -> dict[str, str]:
     return {item.output.name: item.note for item in built}
 
 
+def rebuild(folder: Path, force: bool = False) -> dict[str, str]:
+    """Build the project again (no workers); what each output's note says."""
+    return notes(build_project(folder, None, BuildOptions(jobs=1, force=force)))
+
+
 def test_a_second_build_renders_nothing(built_project: Path) -> None:
-    again = notes(build_project(built_project, jobs=1))
+    again = rebuild(built_project)
     assert again == {
         "a.pdf": "up to date",
         "b.pdf": "up to date",
@@ -42,19 +48,19 @@ def test_a_second_build_renders_nothing(built_project: Path) -> None:
 def test_editing_a_brief_rebuilds_it_and_its_kits_only(built_project: Path) -> None:
     brief = built_project / "content" / "a.yaml"
     brief.write_text(brief.read_text().replace("One point.", "One sharper point."))
-    again = notes(build_project(built_project, jobs=1))
+    again = rebuild(built_project)
     assert again["a.pdf"].startswith("step 'comfortable'")
     assert again["b.pdf"] == again["c.pdf"] == "up to date"
     assert again["k.pdf"] == "kit of 2 briefs"
     (built_project / "content" / "c.yaml").write_text(MINIMAL.replace("Minimal", "Third"))
-    again = notes(build_project(built_project, jobs=1))
+    again = rebuild(built_project)
     assert again["c.pdf"].startswith("step")
     assert again["k.pdf"] == "up to date"  # c is not in the kit
 
 
 def test_editing_the_kit_reassembles_it(built_project: Path) -> None:
     (built_project / "kits" / "k.yaml").write_text(KIT + "subtitle: Now with a subtitle\n")
-    again = notes(build_project(built_project, jobs=1))
+    again = rebuild(built_project)
     assert again["k.pdf"] == "kit of 2 briefs"
     assert again["a.pdf"] == "up to date"
 
@@ -62,12 +68,12 @@ def test_editing_the_kit_reassembles_it(built_project: Path) -> None:
 def test_config_and_layout_changes_rebuild_everything(built_project: Path) -> None:
     config = built_project / "pressbrief.yaml"
     config.write_text(config.read_text() + 'brand:\n  accent: "#aa3300"\n')
-    assert set(notes(build_project(built_project, jobs=1)).values()) != {"up to date"}
-    assert set(notes(build_project(built_project, jobs=1)).values()) == {"up to date"}
+    assert set(rebuild(built_project).values()) != {"up to date"}
+    assert set(rebuild(built_project).values()) == {"up to date"}
     own = built_project / "layouts" / "issue-brief"
     shutil.copytree(LAYOUTS_DIR / "issue-brief", own)
     (own / "style.css").write_text((own / "style.css").read_text() + "\nh1 { color: black; }\n")
-    again = notes(build_project(built_project, jobs=1))
+    again = rebuild(built_project)
     assert all(again[name].startswith("step") for name in ("a.pdf", "b.pdf", "c.pdf"))
     assert again["k.pdf"] == "kit of 2 briefs"
 
@@ -80,17 +86,17 @@ def test_a_font_change_rebuilds_everything(
     fonts = tmp_path_factory.mktemp("fonts") / "fonts"
     shutil.copytree(cache.FONTS_DIR, fonts)
     monkeypatch.setattr(cache, "FONTS_DIR", fonts)
-    assert set(notes(build_project(built_project, jobs=1)).values()) == {"up to date"}
+    assert set(rebuild(built_project).values()) == {"up to date"}
     (fonts / "inter" / "COPYRIGHT-debian").write_text("a changed font folder")
-    assert "up to date" not in notes(build_project(built_project, jobs=1)).values()
+    assert "up to date" not in rebuild(built_project).values()
 
 
 def test_force_rebuilds_and_a_deleted_output_is_restored(built_project: Path) -> None:
     (built_project / "dist" / "briefs" / "b.pdf").unlink()
-    again = notes(build_project(built_project, jobs=1))
+    again = rebuild(built_project)
     assert again["b.pdf"] == "from the cache"
     assert (built_project / "dist" / "briefs" / "b.pdf").exists()
-    forced = notes(build_project(built_project, jobs=1, force=True))
+    forced = rebuild(built_project, force=True)
     assert "up to date" not in forced.values() and "from the cache" not in forced.values()
 
 
@@ -101,15 +107,15 @@ def test_workers_make_the_same_bytes(
     (folder / "kits").mkdir()
     (folder / "kits" / "k.yaml").write_text(KIT)
     serial, parallel = (tmp_path_factory.mktemp(name) for name in ("serial", "parallel"))
-    build_project(folder, serial, jobs=1, force=True)
-    build_project(folder, parallel, jobs=2, force=True)
+    build_project(folder, serial, BuildOptions(jobs=1, force=True))
+    build_project(folder, parallel, BuildOptions(jobs=2, force=True))
     for name in ("briefs/a.pdf", "briefs/b.pdf", "briefs/c.pdf", "kits/k.pdf"):
         assert (serial / name).read_bytes() == (parallel / name).read_bytes(), name
 
 
 def test_progress_is_reported_for_every_output(built_project: Path) -> None:
     calls: list[tuple[int, int, str]] = []
-    build_project(built_project, jobs=1, force=True, progress=lambda *a: calls.append(a))
+    build_project(built_project, None, BuildOptions(jobs=1, force=True), lambda *a: calls.append(a))
     assert [(done, total) for done, total, _ in calls] == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert calls[-1][2] == "k: kit of 2 briefs"
 
@@ -139,3 +145,22 @@ def test_plain_progress_lines_when_not_a_terminal(
         "[2/2] k: kit of 2 briefs",
     ]
     assert f"{built_project / 'dist' / 'briefs' / 'a.pdf'} (1 page, up to date)" in captured.out
+
+
+def test_kits_are_also_imposed_when_asked(
+    built_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ("build", built_project, "--jobs", "1", "--impose", "booklet", "--fit", "--marks")
+    assert run(*args) == 0
+    imposed = built_project / "dist" / "kits" / "k-booklet.pdf"
+    out = capsys.readouterr().out
+    assert f"{imposed} (2 pages, booklet, 2 sheet sides)" in out
+    reader = PdfReader(imposed)
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (792, 612)
+    assert run(*args) == 0
+    assert f"{imposed} (2 pages, up to date)" in capsys.readouterr().out
+    assert run("build", built_project, "--impose", "booklets") == 8
+    assert "unknown imposition layout 'booklets' (did you mean 'booklet'?)" in (
+        capsys.readouterr().err
+    )

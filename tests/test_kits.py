@@ -12,7 +12,7 @@ from PIL import ImageChops
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from pressbrief import build_kit, build_project
+from pressbrief import BuildOptions, build_kit, build_project
 
 from .conftest import MINIMAL, REPO, normalise, run
 from .test_example import seed_sentences
@@ -36,7 +36,7 @@ def copy_example(folder: Path) -> Path:
 def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example project built once (two worker processes)."""
     folder = copy_example(tmp_path_factory.mktemp("example"))
-    build_project(folder, jobs=2)
+    build_project(folder, None, BuildOptions(jobs=2))
     return folder
 
 
@@ -174,6 +174,12 @@ def test_one_structure_tree_in_reading_order(kit_pdf: Path) -> None:
     assert len(headings) == 5  # kit title, "Contents", three brief titles
 
 
+def one_kit(folder: Path, name: str, output: str, force: bool = False) -> Path:
+    """Build kits/NAME.yaml of `folder` to `output` (no workers); the PDF written."""
+    options = BuildOptions(jobs=1, force=force)
+    return build_kit(folder / "kits" / f"{name}.yaml", folder / output, options)[0].output
+
+
 def kit_project(project: Callable[..., Path], with_logo: str, **kits: str) -> Path:
     folder = project(with_logo, a=MINIMAL, b=MINIMAL.replace("Minimal", "Second"), c=MINIMAL)
     (folder / "kits").mkdir()
@@ -186,8 +192,7 @@ def test_duplex_starts_every_brief_on_a_right_hand_page(
     project: Callable[..., Path], with_logo: str
 ) -> None:
     folder = kit_project(project, with_logo, d="title: Duplex\nbriefs: [a, b]\nduplex: true\n")
-    built = build_kit(folder / "kits" / "d.yaml", folder / "d.pdf", jobs=1)
-    reader = PdfReader(built.output)
+    reader = PdfReader(one_kit(folder, "d", "d.pdf"))
     texts = [page.extract_text() for page in reader.pages]
     blank = "This page intentionally left blank"
     assert [blank in t for t in texts] == [False, True, False, True, False, True, False]
@@ -199,7 +204,7 @@ def test_duplex_starts_every_brief_on_a_right_hand_page(
 def test_options_and_paper(project: Callable[..., Path], with_logo: str) -> None:
     text = "title: Plain\nbriefs: [b, a]\ncover: false\ncontents: false\npaper: a4\n"
     folder = kit_project(project, with_logo, p=text)
-    reader = PdfReader(build_kit(folder / "kits" / "p.yaml", folder / "p.pdf", jobs=1).output)
+    reader = PdfReader(one_kit(folder, "p", "p.pdf"))
     assert [item.title for item in reader.outline] == ["A Second Brief", "A Minimal Brief"]  # type: ignore[union-attr]
     assert reader.page_labels == ["1", "2"]
     box = reader.pages[0].mediabox
@@ -240,9 +245,9 @@ def test_a_kit_whose_brief_fails_is_not_written(
 
 def test_same_inputs_same_kit_bytes(project: Callable[..., Path], with_logo: str) -> None:
     folder = kit_project(project, with_logo, k="title: K\nbriefs: [a, b]\nduplex: true\n")
-    first = build_kit(folder / "kits" / "k.yaml", folder / "1.pdf", jobs=1).output.read_bytes()
-    again = build_kit(folder / "kits" / "k.yaml", folder / "2.pdf", jobs=1, force=True)
-    assert again.output.read_bytes() == first
+    first = one_kit(folder, "k", "1.pdf").read_bytes()
+    again = one_kit(folder, "k", "2.pdf", force=True)
+    assert again.read_bytes() == first
 
 
 def test_internal_links_of_a_brief_still_land_in_the_kit(
@@ -253,7 +258,7 @@ def test_internal_links_of_a_brief_still_land_in_the_kit(
         "title: Linked\nsummary: See [the analysis](#linked-analysis).\n"
         "talking_points: [One]\nanalysis: Here it is.\n"
     )
-    reader = PdfReader(build_kit(folder / "kits" / "k.yaml", folder / "k.pdf", jobs=1).output)
+    reader = PdfReader(one_kit(folder, "k", "k.pdf"))
     (link,) = [a.get_object() for a in reader.pages[3]["/Annots"]]
     target = reader.named_destinations[str(link["/Dest"])]
     assert reader.get_destination_page_number(target) == 3
