@@ -43,10 +43,12 @@ from .errors import (
 from .impose import SHEETS, Imposed
 from .impose import impose as impose_pdf
 from .model import Brand, Brief, Config, Contact, Kit, Link, Organization, Statement
+from .printing import PROFILES
 from .project import new_brief
 from .render import Rendered, render_brief
 
 __all__ = [
+    "PROFILES",
     "SHEETS",
     "Brand",
     "Brief",

@@ -24,6 +24,7 @@ from .content import load_brief, load_kit
 from .errors import BuildError, ContentError, KitError, PressbriefError, Problem
 from .layouts import available, find_layout
 from .model import Brief, Config, Kit
+from .printing import finish
 from .project import Project, open_project
 from .render import render_document, render_pdf, write_atomic
 
@@ -55,6 +56,8 @@ class BuildOptions:
     """Render and assemble everything again, ignoring the cache."""
     impose: Imposition | None = None
     """Also write each kit imposed, as NAME-LAYOUT.pdf beside it."""
+    profile: str = "screen"
+    """'screen', or 'print' for print-shop files: bleed, crop marks, CMYK brand colours."""
 
 
 @dataclass(frozen=True)
@@ -107,9 +110,10 @@ def build_project(
     progress: Progress | None = None,
 ) -> list[Built]:
     """Every brief of the project into `output/briefs/`, every kit into `output/kits/`
-    (default output: PROJECT/dist)."""
+    (default output: PROJECT/dist, or PROJECT/dist/print for the print profile)."""
     checked = check_project(folder)
-    target = output or checked.project.root / "dist"
+    default = checked.project.root / "dist"
+    target = output or (default / "print" if options.profile == "print" else default)
     build = _Build(checked.project, target, options, progress)
     members = {brief.slug: brief for brief in checked.briefs}
     return build.run(checked.briefs, checked.kits, members, checked.problems)
@@ -176,7 +180,7 @@ class _Build:
         self, project: Project, target: Path, options: BuildOptions, progress: Progress | None
     ) -> None:
         self.project = project
-        self.config = project.config
+        self.config = dataclasses.replace(project.config, profile=options.profile)
         self.target = target
         self.allow_overflow = options.allow_overflow
         self.jobs = options.jobs or os.cpu_count() or 1
@@ -298,7 +302,7 @@ class _Build:
             failures.append(result.error)
             return
         if self.force or not self.cache.is_current(output, key):
-            write_atomic(result.pdf, output)
+            write_atomic(finish(result.pdf, self.config), output)
             self.cache.record(output, key)
             note = result.note
         else:

@@ -87,7 +87,14 @@ class BuildCache:
         )
 
     def _common(self, config: Config) -> str:
-        settings = (config.organization, config.brand, config.paper, config.contact)
+        settings = (
+            config.organization,
+            config.brand,
+            config.paper,
+            config.contact,
+            config.print,
+            config.profile,
+        )
         logo = (
             config.root / config.organization.logo
             if config.root and config.organization.logo

@@ -20,6 +20,7 @@ from typing import Any
 import click
 
 from . import (
+    PROFILES,
     SHEETS,
     BuildOptions,
     Built,
@@ -90,6 +91,13 @@ def _describe(result: Rendered | Built) -> str:
     return f"{result.output} ({pages} page{'s' if pages != 1 else ''}, {note})"
 
 
+_profile = click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    default="screen",
+    show_default=True,
+    help="print: print-shop files with bleed, crop marks and CMYK brand colours.",
+)
 _overflow = click.option(
     "--allow-overflow",
     is_flag=True,
@@ -106,9 +114,11 @@ _overflow = click.option(
     help="PDF to write (default: the brief's name with .pdf).",
 )
 @_overflow
-def render(brief: Path, output: Path | None, allow_overflow: bool) -> None:
+@_profile
+def render(brief: Path, output: Path | None, allow_overflow: bool, profile: str) -> None:
     """Render one BRIEF (a YAML file) to a PDF one-pager."""
-    click.echo(_describe(render_brief(brief, output, allow_overflow=allow_overflow)))
+    result = render_brief(brief, output, allow_overflow=allow_overflow, profile=profile)
+    click.echo(_describe(result))
 
 
 _jobs = click.option(
@@ -134,9 +144,10 @@ def _options(
     imposition: str | None,
     fit: bool,
     marks: bool,
+    profile: str,
 ) -> BuildOptions:
     spec = Imposition(imposition, fit, marks) if imposition else None
-    return BuildOptions(allow_overflow, jobs, force, spec)
+    return BuildOptions(allow_overflow, jobs, force, spec, profile)
 
 
 @cli.command(epilog=EPILOG)
@@ -155,6 +166,7 @@ def _options(
 @_impose
 @_fit
 @_marks
+@_profile
 def build(project: Path, output: Path | None, **flags: Any) -> None:
     """Render every brief in PROJECT/content/ and every kit in PROJECT/kits/."""
     with _progress() as progress:
@@ -177,6 +189,7 @@ def build(project: Path, output: Path | None, **flags: Any) -> None:
 @_impose
 @_fit
 @_marks
+@_profile
 def kit(kit: Path, output: Path | None, **flags: Any) -> None:
     """Build one press KIT (kits/NAME.yaml): cover, contents and its briefs in one PDF."""
     with _progress() as progress:

@@ -18,6 +18,8 @@ from .model import Config
 
 CONFIG_NAME = "pressbrief.yaml"
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+_LENGTH = re.compile(r"\d+(\.\d+)?(mm|cm|in|pt)")
+_CMYK = re.compile(r"\d+(\.\d+)?( \d+(\.\d+)?){3}")
 
 
 def find_config(start: Path) -> Path | None:
@@ -65,6 +67,19 @@ def _check(config: Config, file: Path, lines: dict[str, int], problems: list[Pro
                 f"'{value}' is not a bundled font{suggest(value, available)}; "
                 f"available: {', '.join(available)}",
             )
+    if not _LENGTH.fullmatch(config.print.bleed):
+        problem(
+            "print.bleed", f"'{config.print.bleed}' is not a length; expected e.g. 3mm, 0.125in"
+        )
+    if config.print.cmyk is not None:
+        for name in ("primary", "accent", "tint"):
+            value = getattr(config.print.cmyk, name)
+            if not _CMYK.fullmatch(value) or any(float(v) > 100 for v in value.split()):
+                problem(
+                    f"print.cmyk.{name}",
+                    f"'{value}' is not a CMYK colour; expected four "
+                    "percentages from 0 to 100, e.g. '100 80 20 10'",
+                )
     org = config.organization
     if org.logo:
         assert config.root is not None

@@ -18,6 +18,7 @@ from . import fonts, markdown
 from .assets import VERSION
 from .layouts import Layout
 from .model import Brief, Config, Kit
+from .printing import profile_css
 
 PAPER_HEIGHTS = {"letter": "11in", "a4": "297mm"}
 
@@ -72,6 +73,7 @@ def _render(layout: Layout, config: Config, day: date | None, template: str, **c
             layout.stylesheet,
             brand_css(config),
             f":root {{ --page-height: {height}; }}",
+            profile_css(config),
         )
     )
     layout.environment.filters.update(

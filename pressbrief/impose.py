@@ -13,14 +13,14 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
-
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.errors import PdfReadError
-from pypdf.generic import DecodedStreamObject, NameObject
+from typing import TYPE_CHECKING
 
 from .content import suggest
 from .errors import ImposeError
 from .render import write_atomic
+
+if TYPE_CHECKING:  # pypdf is imported when something is imposed, not at start-up
+    from pypdf import PageObject, PdfReader, PdfWriter
 
 POINTS_PER_INCH = 72
 SHEETS = {  # portrait width × height, in points
@@ -83,6 +83,8 @@ def impose(
         raise ImposeError(
             f"unknown sheet size '{sheet}'{suggest(sheet, SHEETS)}; available: {', '.join(SHEETS)}"
         )
+    from pypdf import PdfWriter
+
     reader = _read(source)
     if not reader.pages:
         raise ImposeError(f"{source}: the PDF has no pages")
@@ -111,6 +113,9 @@ def impose(
 
 
 def _read(source: Path) -> PdfReader:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
     try:
         data = source.read_bytes()
     except OSError as error:
@@ -170,6 +175,8 @@ def _place(
     scale: float,
 ) -> None:
     """Draw the pages of one sheet side, centred in their cells, left to right, top down."""
+    from pypdf import Transformation
+
     cell = (sheet[0] / across, sheet[1] / down)
     for slot, index in enumerate(side):
         if index is None:
@@ -192,6 +199,9 @@ def _marks(
     sheet: tuple[float, float],
 ) -> None:
     """Cut marks (n-up) or a dashed fold mark (booklet) where the pages meet, at the edges."""
+    from pypdf import PageObject
+    from pypdf.generic import DecodedStreamObject, NameObject
+
     width, height = sheet
     lines = []
     for column in range(1, across):

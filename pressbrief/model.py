@@ -68,6 +68,24 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class CmykBrand:
+    """Brand colours for print as CMYK percentages, e.g. '100 80 20 10'."""
+
+    primary: str = spec("Main brand colour, 'C M Y K' in percent.")
+    accent: str = spec("Accent colour, 'C M Y K' in percent.")
+    tint: str = spec("Light background colour, 'C M Y K' in percent.")
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    """The print profile (`--profile print`): bleed, marks, print colours."""
+
+    bleed: str = spec("Bleed beyond the trim edge, e.g. '3mm' or '0.125in'.", "3mm")
+    registration: bool = spec("Also draw registration marks beside the crop marks.", False)
+    cmyk: CmykBrand | None = spec("Brand colours as device CMYK in print output.", None)
+
+
+@dataclass(frozen=True)
 class Config:
     """A project's pressbrief.yaml."""
 
@@ -76,6 +94,9 @@ class Config:
     paper: Paper = spec("Paper size: 'letter' or 'a4'.", "letter")
     contact: Contact = spec("Press contact printed in the footer.", Contact())
     default_type: str = spec("Document type of briefs that do not name one.", "issue-brief")
+    print: PrintSettings = spec("The print profile: bleed, marks, CMYK colours.", PrintSettings())
+    profile: str = internal("screen")
+    """'screen' or 'print': chosen per build (`--profile`), not in pressbrief.yaml."""
     root: Path | None = internal(None)
     source: Path | None = internal(None)
 

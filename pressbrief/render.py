@@ -6,6 +6,7 @@ not render (`check`, `new`, `--help`) start fast.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import tempfile
@@ -21,6 +22,7 @@ from .errors import LayoutError, OutputError
 from .html import build_html
 from .layouts import Layout, available, find_layout
 from .model import Brief, Config
+from .printing import finish
 
 if TYPE_CHECKING:
     from .fit import Fitted
@@ -111,29 +113,20 @@ def write_atomic(data: bytes, output: Path) -> None:
         raise OutputError(f"{output}: cannot write the PDF: {error.strerror or error}") from error
 
 
-def render_loaded(
-    brief: Brief, config: Config, output: Path, allow_overflow: bool = False
-) -> Rendered:
-    """Render a validated brief to `output`."""
-    fitted, data = render_pdf(brief, config, allow_overflow)
-    write_atomic(data, output)
-    log.info(
-        "%s → %s (%d page%s, %d render%s, step '%s')",
-        brief.source,
-        output,
-        fitted.pages.count,
-        "" if fitted.pages.count == 1 else "s",
-        fitted.renders,
-        "" if fitted.renders == 1 else "s",
-        fitted.step.name,
-    )
-    return Rendered(brief, output, fitted.pages.count, fitted.renders, fitted.step.name)
-
-
 def render_brief(
-    source: Path, output: Path | None = None, *, allow_overflow: bool = False
+    source: Path,
+    output: Path | None = None,
+    *,
+    allow_overflow: bool = False,
+    profile: str = "screen",
 ) -> Rendered:
-    """Validate and render the brief in `source` to `output` (default: beside it, as .pdf)."""
-    config = load_config(source)
+    """Validate and render the brief in `source` to `output` (default: beside it, as .pdf);
+    `profile` is 'screen' or 'print' (bleed, crop marks, CMYK brand colours)."""
+    config = dataclasses.replace(load_config(source), profile=profile)
     (brief,) = load_briefs([source], config, available(config.root))
-    return render_loaded(brief, config, output or source.with_suffix(".pdf"), allow_overflow)
+    output = output or source.with_suffix(".pdf")
+    fitted, data = render_pdf(brief, config, allow_overflow)
+    write_atomic(finish(data, config), output)
+    pages, passes = fitted.pages.count, fitted.renders
+    log.info("%s → %s (%d pages, %d layout passes)", source, output, pages, passes)
+    return Rendered(brief, output, pages, passes, fitted.step.name)
