@@ -1,4 +1,4 @@
-"""Package data → paths and version: the built-in `layouts/` and `fonts/` folders.
+"""Package data → paths and version: the built-in `layouts/`, `fonts/` and `color/` folders.
 
 In a wheel they sit inside the package (`pressbrief/layouts`, `pressbrief/fonts`); in a
 source checkout they sit at the repository root beside the package.
@@ -13,13 +13,15 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def asset_dir(name: str) -> Path:
-    """The folder of built-in assets called `name` ('layouts' or 'fonts')."""
+    """The folder of built-in assets called `name` ('layouts', 'fonts' or 'color')."""
     inside = _PACKAGE / name
     return inside if inside.is_dir() else _PACKAGE.parent / name
 
 
 LAYOUTS_DIR = asset_dir("layouts")
 FONTS_DIR = asset_dir("fonts")
+COLOR_DIR = asset_dir("color")
+CMYK_PROFILE = COLOR_DIR / "ISOcoated_v2_300_bas.icc"
 
 try:
     VERSION = version("pressbrief")

@@ -38,14 +38,20 @@ def _format_embargo(value: datetime) -> str:
     )
 
 
-def timestamp(day: date | None) -> datetime | None:
-    """A PDF's creation date: SOURCE_DATE_EPOCH if set, else `day` at midnight UTC, else none."""
+PRINT_FALLBACK_DATE = datetime(2000, 1, 1, tzinfo=UTC)
+"""PDF/X must carry dates; with neither SOURCE_DATE_EPOCH nor a date in the content, print
+files get this one rather than the clock, so their bytes stay reproducible."""
+
+
+def timestamp(day: date | None, required: bool = False) -> datetime | None:
+    """A PDF's creation date: SOURCE_DATE_EPOCH if set, else `day` at midnight UTC, else
+    none (or PRINT_FALLBACK_DATE when `required`)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC)
     if day is not None:
         return datetime(day.year, day.month, day.day, tzinfo=UTC)
-    return None
+    return PRINT_FALLBACK_DATE if required else None
 
 
 def brand_css(config: Config) -> str:
@@ -61,7 +67,7 @@ def brand_css(config: Config) -> str:
 
 def _render(layout: Layout, config: Config, day: date | None, template: str, **context: Any) -> str:
     """Render `template` of `layout` with what every pressbrief document shares."""
-    created = timestamp(day)
+    created = timestamp(day, required=config.profile == "print")
     logo = None
     if config.organization.logo:
         assert config.root is not None

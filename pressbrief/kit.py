@@ -10,11 +10,8 @@ subset per face shared by every page (`kitfonts.share_fonts`).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
-import struct
-import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,17 +26,16 @@ from pypdf.generic import (
     NameObject,
     NumberObject,
     PdfObject,
-    StreamObject,
     TextStringObject,
 )
 
 from .html import Entry
 from .kitfonts import as_dict, share_fonts
 from .model import Brief, Kit
+from .pdfpack import write_compact
 
 log = logging.getLogger(__name__)
 
-_PER_OBJECT_STREAM = 200
 LINK_SCHEME = "pressbrief-kit:"
 """Contents entries link to `pressbrief-kit:SLUG`; assembly turns them into page links."""
 
@@ -110,93 +106,7 @@ def assemble(
     _labels(writer, kit, body_start)
     _metadata(writer, front_reader, kit)
     share_fonts(writer, fonts)
-    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=False)
-    _drop_unreachable(writer)
-    return _write_compact(writer), len(writer.pages)
-
-
-def _write_compact(writer: PdfWriter) -> bytes:
-    """The PDF, with every object that is not a stream packed into compressed object streams.
-
-    pypdf writes each object on its own, uncompressed; a kit's structure tree alone is
-    thousands of small dictionaries, which made a 30-brief kit 2.5 times the size of the
-    same pages written by WeasyPrint (which packs them). pypdf still serializes every object;
-    this only groups them (PDF 1.5 object and cross-reference streams), keeping the catalog
-    and the info dictionary outside for readers that look for them first.
-    """
-    objects = writer._objects
-    root = writer.root_object.indirect_reference
-    info = writer._info_obj
-    assert root is not None and isinstance(info, IndirectObject)
-    loose = {root.idnum, info.idnum}
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    entries: dict[int, tuple[int, int, int]] = {0: (0, 0, 65535)}
-    packed: list[tuple[int, bytes]] = []
-    for idnum, item in enumerate(objects, 1):
-        if item is None:
-            continue
-        buffer = io.BytesIO()
-        item.write_to_stream(buffer)
-        if isinstance(item, StreamObject) or idnum in loose:
-            entries[idnum] = (1, len(out), 0)
-            out += b"%d 0 obj\n%s\nendobj\n" % (idnum, buffer.getvalue())
-        else:
-            packed.append((idnum, buffer.getvalue()))
-    next_id = len(objects) + 1
-    for start in range(0, len(packed), _PER_OBJECT_STREAM):
-        chunk = packed[start : start + _PER_OBJECT_STREAM]
-        offsets, body = [], bytearray()
-        for index, (idnum, data) in enumerate(chunk):
-            offsets.append(b"%d %d" % (idnum, len(body)))
-            body += data + b"\n"
-            entries[idnum] = (2, next_id, index)
-        header = b" ".join(offsets) + b"\n"
-        stream = zlib.compress(header + body)
-        entries[next_id] = (1, len(out), 0)
-        out += b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>" % (
-            next_id,
-            len(chunk),
-            len(header),
-            len(stream),
-        )
-        out += b"\nstream\n" + stream + b"\nendstream\nendobj\n"
-        next_id += 1
-    xref_id, xref_offset = next_id, len(out)
-    entries[xref_id] = (1, xref_offset, 0)
-    rows = b"".join(
-        struct.pack(">BIH", *entries.get(idnum, (0, 0, 0))) for idnum in range(xref_id + 1)
-    )
-    table = zlib.compress(rows)
-    identifier = hashlib.md5(bytes(out), usedforsecurity=False).hexdigest().encode()
-    out += (
-        b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root %d 0 R /Info %d 0 R "
-        b"/ID [<%s> <%s>] /Filter /FlateDecode /Length %d >>\nstream\n"
-        % (xref_id, xref_id + 1, root.idnum, info.idnum, identifier, identifier, len(table))
-    )
-    out += table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_offset
-    return bytes(out)
-
-
-def _drop_unreachable(writer: PdfWriter) -> None:
-    """Forget objects nothing reachable from the catalog or the info refers to any more (the
-    fonts `share_fonts` replaced). pypdf's own `remove_unreferenced` keeps an orphan that
-    another orphan points to, so whole chains of replaced font objects would stay."""
-    reachable: set[int] = set()
-    stack: list[PdfObject | None] = [writer.root_object.indirect_reference, writer._info_obj]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, IndirectObject):
-            if item.idnum in reachable:
-                continue
-            reachable.add(item.idnum)
-            item = item.get_object()
-        if isinstance(item, DictionaryObject):
-            stack.extend(item.values())
-        elif isinstance(item, ArrayObject):
-            stack.extend(item)
-    for index in range(len(writer._objects)):
-        if index + 1 not in reachable:
-            writer._objects[index] = None
+    return write_compact(writer), len(writer.pages)
 
 
 def _copy_destinations(
@@ -299,8 +209,9 @@ def _metadata(writer: PdfWriter, front: PdfReader, kit: Kit) -> None:
         writer.add_metadata({key: value for key, value in info.items()})
     catalog = writer.root_object
     source = as_dict(front.trailer["/Root"])
-    if "/Metadata" in source:
-        catalog[NameObject("/Metadata")] = source.raw_get("/Metadata").clone(writer)
+    for key in ("/Metadata", "/OutputIntents"):  # XMP; PDF/X's output intent in print
+        if key in source:
+            catalog[NameObject(key)] = source.raw_get(key).clone(writer)
     catalog[NameObject("/Lang")] = TextStringObject(kit.lang)
     catalog[NameObject("/MarkInfo")] = DictionaryObject(
         {NameObject("/Marked"): BooleanObject(True)}

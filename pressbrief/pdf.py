@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ from urllib.request import url2pathname
 
 import weasyprint
 from weasyprint.formatting_structure.boxes import LineBox
+from weasyprint.pdf import metadata
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -164,12 +166,27 @@ class Pages:
                         words += len(text.split())
         return lines, words
 
-    def pdf(self) -> bytes:
-        """The tagged PDF, its identifier derived from the source so bytes are reproducible."""
-        identifier = hashlib.md5(self.source.encode(), usedforsecurity=False).hexdigest()
-        with _collect_errors(self.errors):
-            result = self.rendered.write_pdf(
-                pdf_variant="pdf/ua-1", pdf_identifier=identifier.encode()
-            )
+    def pdf(self, print_shop: bool = False) -> bytes:
+        """The PDF: tagged PDF/UA-1, or for a print shop PDF/X-4 (tagged too), whose output
+        intent comes from the CMYK @color-profile of the print CSS. Its identifiers derive
+        from the source so the bytes are reproducible."""
+        digest = hashlib.md5(self.source.encode(), usedforsecurity=False).hexdigest()
+        if print_shop:
+            options = {"pdf_variant": "pdf/x-4", "pdf_tags": True}
+        else:
+            options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": digest.encode()}
+        with _collect_errors(self.errors), _document_id(uuid.UUID(digest)):
+            result = self.rendered.write_pdf(**options)
         assert isinstance(result, bytes)
         return result
+
+
+@contextmanager
+def _document_id(value: uuid.UUID) -> Iterator[None]:
+    """WeasyPrint writes a random XMP DocumentID into PDF/X-4; make it `value` instead."""
+    original = metadata.uuid4
+    metadata.uuid4 = lambda: value
+    try:
+        yield
+    finally:
+        metadata.uuid4 = original

@@ -1,5 +1,6 @@
-"""The print profile: config → CSS for bleed and CMYK brand colours; a rendered PDF → the
-same PDF with a slug, crop marks (and registration marks) and its page boxes set.
+"""The print profile: config → CSS for bleed, the CMYK output profile and CMYK brand colours;
+a rendered PDF (PDF/X-4) → the same PDF with a slug, crop marks (and registration marks)
+and its page boxes set.
 
 WeasyPrint lays out the bleed (`@page { bleed }`), so backgrounds that reach the trim edge
 run on into it, and writes TrimBox and BleedBox. Its own `marks` are drawn inside the bleed,
@@ -13,6 +14,7 @@ import io
 import re
 from typing import TYPE_CHECKING
 
+from .assets import CMYK_PROFILE
 from .model import Config
 
 if TYPE_CHECKING:  # pypdf is imported when a print PDF is finished, not by `check`
@@ -37,7 +39,13 @@ def profile_css(config: Config) -> str:
     if config.profile != "print":
         return ":root { --bleed: 0pt; }"
     bleed = config.print.bleed
-    css = [f"@page {{ bleed: {bleed}; }}", f":root {{ --bleed: {bleed}; }}"]
+    css = [
+        f"@page {{ bleed: {bleed}; }}",
+        f":root {{ --bleed: {bleed}; }}",
+        # The output intent of PDF/X: WeasyPrint embeds the profile named device-cmyk.
+        f'@color-profile device-cmyk {{ src: url("{CMYK_PROFILE.as_uri()}"); '
+        "components: cyan, magenta, yellow, black; }",
+    ]
     cmyk = config.print.cmyk
     if cmyk is not None:
         colours = {"primary": cmyk.primary, "accent": cmyk.accent, "tint": cmyk.tint}
@@ -55,14 +63,14 @@ def finish(pdf: bytes, config: Config) -> bytes:
         return pdf
     from pypdf import PdfReader, PdfWriter
 
+    from .pdfpack import write_compact
+
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter(clone_from=reader)
     bleed = points(config.print.bleed)
     for page in writer.pages:
         _mark(writer, page, bleed, config.print.registration)
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
+    return write_compact(writer)
 
 
 def _mark(writer: PdfWriter, page: PageObject, bleed: float, registration: bool) -> None:

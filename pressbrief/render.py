@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .assets import FONTS_DIR
+from .assets import COLOR_DIR, FONTS_DIR
 from .config import load_config
 from .content import load_briefs
 from .errors import LayoutError, OutputError
@@ -64,7 +64,7 @@ def render_pdf(brief: Brief, config: Config, allow_overflow: bool = False) -> tu
     layout = find_layout(brief.type, config.root)
     parsed = _parse(build_html(brief, config, layout), brief.source.parent, config, layout)
     fitted = fit_one_page(parsed, layout.steps, brief, allow_overflow)
-    data = fitted.pages.pdf()
+    data = fitted.pages.pdf(config.profile == "print")
     _check(parsed, brief.source)
     return fitted, data
 
@@ -72,14 +72,14 @@ def render_pdf(brief: Brief, config: Config, allow_overflow: bool = False) -> tu
 def render_document(html: str, source: Path, config: Config, layout: Layout) -> bytes:
     """One layout pass, no fitting (a kit's cover and contents); `source` names it in errors."""
     parsed = _parse(html, source.parent, config, layout)
-    data = parsed.layout(layout.steps[0].css()).pdf()
+    data = parsed.layout(layout.steps[0].css()).pdf(config.profile == "print")
     _check(parsed, source)
     return data
 
 
 def _parse(html: str, base: Path, config: Config, layout: Layout) -> Parsed:
     assert config.root is not None
-    roots = (config.root, layout.folder, FONTS_DIR)
+    roots = (config.root, layout.folder, FONTS_DIR, COLOR_DIR)
     return renderer().parse(html, base.resolve().as_uri() + "/", roots)
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import StreamObject
 
 from pressbrief import BuildOptions, build_kit, render_brief
 
@@ -140,3 +143,67 @@ def test_print_settings_are_validated(
     assert f"{config}:2: print.bleed: '3 millimetres' is not a length; expected e.g. 3mm" in err
     assert f"{config}:4: print.cmyk.primary: '100 80 20' is not a CMYK colour" in err
     assert f"{config}:5: print.cmyk.accent: '0 0 0 101' is not a CMYK colour" in err
+
+
+def icc_streams(reader: PdfReader) -> int:
+    count = 0
+    for number in range(1, int(reader.trailer["/Size"])):
+        try:
+            item = reader.get_object(number)
+        except Exception:  # free or compressed-away object numbers
+            continue
+        if isinstance(item, StreamObject) and item.get("/N") == 4:
+            count += 1
+    return count
+
+
+def test_print_files_are_pdf_x4_with_a_cmyk_output_intent(
+    project: Callable[..., Path], with_logo: str
+) -> None:
+    folder = project(with_logo + PRINT, a=MINIMAL, b=MINIMAL.replace("Minimal", "Second"))
+    (folder / "kits").mkdir()
+    (folder / "kits" / "k.yaml").write_text("title: K\nbriefs: [a, b]\n")
+    brief = render_brief(folder / "content" / "a.yaml", folder / "a.pdf", profile="print")
+    (kit,) = build_kit(
+        folder / "kits" / "k.yaml", folder / "k.pdf", BuildOptions(jobs=1, profile="print")
+    )
+    for path in (brief.output, kit.output):
+        reader = PdfReader(path)
+        root = reader.trailer["/Root"]
+        xmp = root["/Metadata"].get_object().get_data().decode()
+        assert "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in xmp
+        (intent,) = root["/OutputIntents"]
+        intent = intent.get_object()
+        assert intent["/S"] == "/GTS_PDFX"
+        assert intent["/OutputConditionIdentifier"] == "ISO Coated v2 300% (basICColor)"
+        assert intent["/DestOutputProfile"].get_object()["/N"] == 4
+        assert reader.metadata is not None and reader.metadata["/Trapped"] == "/False"
+        assert icc_streams(reader) == 1, "the CMYK profile is embedded more than once"
+        assert "/StructTreeRoot" in root  # still tagged
+
+
+def test_print_files_are_the_same_bytes_across_processes(
+    project: Callable[..., Path],
+) -> None:
+    folder = project(PRINT, b=MINIMAL)  # no date in the brief: the fallback date is fixed
+    outputs = []
+    for name in ("1.pdf", "2.pdf"):
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pressbrief",
+                "render",
+                folder / "content" / "b.yaml",
+                "-o",
+                folder / name,
+                "--profile",
+                "print",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        outputs.append((folder / name).read_bytes())
+    assert outputs[0] == outputs[1]
+    meta = PdfReader(folder / "1.pdf").metadata
+    assert meta is not None and meta["/CreationDate"].startswith("D:20000101")
