@@ -10,6 +10,8 @@ The public API, one function per job:
 - `new_brief(slug, folder, today)`: scaffold `content/SLUG.yaml`.
 - `impose_pdf(source, output, layout)`: a PDF's pages on printer sheets (2-up, 4-up,
   booklet).
+- `email_packet(source, recipients)`: a kit or brief emailed to each reporter, through
+  an outbox that makes re-runs safe.
 - `load_config(path)`: the project config that applies to a file or folder.
 
 Errors are the classes in `pressbrief.errors`, all subclasses of `PressbriefError`.
@@ -31,10 +33,12 @@ from .config import load_config
 from .errors import (
     BuildError,
     ContentError,
+    DeliveryError,
     DoesNotFitError,
     ImposeError,
     KitError,
     LayoutError,
+    MailError,
     OutputError,
     PressbriefError,
     Problem,
@@ -43,11 +47,13 @@ from .errors import (
 from .impose import SHEETS, Imposed
 from .impose import impose as impose_pdf
 from .model import Brand, Brief, Config, Contact, Kit, Link, Organization, Statement
+from .packet import ATTACH, email_packet
 from .printing import PROFILES
 from .project import new_brief
 from .render import Rendered, render_brief
 
 __all__ = [
+    "ATTACH",
     "PROFILES",
     "SHEETS",
     "Brand",
@@ -59,6 +65,7 @@ __all__ = [
     "Config",
     "Contact",
     "ContentError",
+    "DeliveryError",
     "DoesNotFitError",
     "ImposeError",
     "Imposed",
@@ -67,6 +74,7 @@ __all__ = [
     "KitError",
     "LayoutError",
     "Link",
+    "MailError",
     "Organization",
     "OutputError",
     "PressbriefError",
@@ -79,6 +87,7 @@ __all__ = [
     "build_kit",
     "build_project",
     "check_project",
+    "email_packet",
     "impose_pdf",
     "load_config",
     "new_brief",

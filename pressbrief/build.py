@@ -119,14 +119,8 @@ def build_project(
     return build.run(checked.briefs, checked.kits, members, checked.problems)
 
 
-def build_kit(
-    file: Path,
-    output: Path | None = None,
-    options: BuildOptions = BuildOptions(),
-    progress: Progress | None = None,
-) -> list[Built]:
-    """One kit (kits/NAME.yaml) to `output` (default: the kit file's name with .pdf), and
-    its imposed copy when `options.impose` asks for one."""
+def load_kit_members(file: Path) -> tuple[Project, Kit, list[Brief]]:
+    """The project of a kit file, the kit and its briefs, validated (ContentError if not)."""
     project = open_project(file.resolve().parent.parent)
     slugs = [f.stem for f in project.briefs]
     problems: list[Problem] = []
@@ -137,10 +131,30 @@ def build_kit(
     briefs = _valid(members, problems, lambda f, p: load_brief(f, project.config, types, p))
     if problems or kit is None:
         raise ContentError(problems)
+    return project, kit, briefs
+
+
+def build_kit(
+    file: Path,
+    output: Path | None = None,
+    options: BuildOptions = BuildOptions(),
+    progress: Progress | None = None,
+) -> list[Built]:
+    """One kit (kits/NAME.yaml) to `output` (default: the kit file's name with .pdf), and
+    its imposed copy when `options.impose` asks for one."""
+    project, kit, briefs = load_kit_members(file)
     target = output or file.with_suffix(".pdf")
     build = _Build(project, target.parent, options, progress)
     kit = dataclasses.replace(kit, slug=target.stem)
     return build.run((), (kit,), {b.slug: b for b in briefs}, (), kit_folder="")
+
+
+def build_briefs(
+    project: Project, briefs: list[Brief], options: BuildOptions = BuildOptions()
+) -> list[Built]:
+    """Some briefs of a project into PROJECT/dist/briefs/ (cached like a build)."""
+    build = _Build(project, project.root / "dist", options, None)
+    return build.run(briefs, (), {}, ())
 
 
 @dataclass(frozen=True)

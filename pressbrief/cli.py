@@ -20,6 +20,7 @@ from typing import Any
 import click
 
 from . import (
+    ATTACH,
     PROFILES,
     SHEETS,
     BuildOptions,
@@ -33,6 +34,7 @@ from . import (
     build_kit,
     build_project,
     check_project,
+    email_packet,
     impose_pdf,
     new_brief,
     render_brief,
@@ -50,6 +52,9 @@ Exit codes:
   7  a kit could not be assembled because one of its briefs failed
   8  an imposition that cannot be done (unknown layout or sheet, not a PDF,
      pages larger than the sheet)
+  9  a packet that cannot be emailed at all (no sender, over the size budget,
+     no password for the login)
+ 10  some messages were not accepted by the mail server (they stay in outbox/)
 """
 
 
@@ -226,6 +231,46 @@ def impose(
         f"{result.output} ({result.pages} pages on {result.sheets} sheet sides of "
         f"{width:g} × {height:g} in)"
     )
+
+
+@cli.command("email", epilog=EPILOG)
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--to",
+    "recipients",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV of recipients: columns email, name, outlet.",
+)
+@click.option(
+    "--attach",
+    type=click.Choice(ATTACH),
+    default="kit",
+    show_default=True,
+    help="For a kit: attach the kit PDF, or each brief's one-pager.",
+)
+@click.option("--dry-run", is_flag=True, help="Write the messages to outbox/ and stop there.")
+@_jobs
+def email_command(
+    source: Path, recipients: Path, attach: str, dry_run: bool, jobs: int | None
+) -> None:
+    """Email a kit (kits/NAME.yaml) or a brief (content/SLUG.yaml) to reporters."""
+    with _progress() as progress:
+        report = email_packet(
+            source,
+            recipients,
+            attach=attach,
+            dry_run=dry_run,
+            options=BuildOptions(jobs=jobs),
+            progress=progress,
+        )
+    queued = len(report.queued)
+    click.echo(
+        f"{queued} message{'s' if queued != 1 else ''} in the outbox"
+        + (f", {report.already_sent} already sent before" if report.already_sent else "")
+    )
+    if not dry_run:
+        click.echo(f"{len(report.sent)} sent")
 
 
 @contextmanager

@@ -19,6 +19,8 @@ from .model import Config
 CONFIG_NAME = "pressbrief.yaml"
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _LENGTH = re.compile(r"\d+(\.\d+)?(mm|cm|in|pt)")
+_SIZE = re.compile(r"\d+(\.\d+)?\s*(KB|MB)", re.IGNORECASE)
+ADDRESS = re.compile(r"[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[A-Za-z0-9-]+")
 _CMYK = re.compile(r"\d+(\.\d+)?( \d+(\.\d+)?){3}")
 
 
@@ -80,6 +82,15 @@ def _check(config: Config, file: Path, lines: dict[str, int], problems: list[Pro
                     f"'{value}' is not a CMYK colour; expected four "
                     "percentages from 0 to 100, e.g. '100 80 20 10'",
                 )
+    email = config.email
+    if not _SIZE.fullmatch(email.max_size):
+        problem("email.max_size", f"'{email.max_size}' is not a size; expected e.g. 10MB, 500KB")
+    for name in ("sender", "reply_to"):
+        value = getattr(email, name)
+        if value and not ADDRESS.fullmatch(value):
+            problem(f"email.{name}", f"'{value}' is not an email address")
+    if email.list_unsubscribe and not email.list_unsubscribe.startswith(("mailto:", "https:")):
+        problem("email.list_unsubscribe", "expected a mailto: or https: address")
     org = config.organization
     if org.logo:
         assert config.root is not None

@@ -187,6 +187,11 @@ class _Reader:
                 self.problem(node, path, "is empty; write some text or leave the field out")
                 return None, False
             return text, True
+        if hint is int:
+            if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+                self.problem(node, path, f"expected a whole number, got {_describe(node)}")
+                return None, False
+            return raw, True
         if hint is bool:
             if not isinstance(raw, bool):
                 self.problem(node, path, f"expected true or false, got {_describe(node)}")

@@ -69,6 +69,20 @@ class ImposeError(PressbriefError):
     exit_code = 8
 
 
+class MailError(PressbriefError):
+    """Raised by `mail` and `delivery` when a packet cannot be composed or sent at all: no
+    sender, a message over the size budget, a login without its password."""
+
+    exit_code = 9
+
+
+class DeliveryError(PressbriefError):
+    """Raised by `delivery` after trying every message, listing the recipients whose
+    message the server did not accept; those messages stay in the outbox."""
+
+    exit_code = 10
+
+
 class OutputError(PressbriefError):
     """Raised by `output` when the PDF cannot be written where it was asked to go."""
 

@@ -23,17 +23,17 @@ from .printing import profile_css
 PAPER_HEIGHTS = {"letter": "11in", "a4": "297mm"}
 
 
-def _format_date(value: date) -> str:
+def long_date(value: date) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
-def _format_embargo(value: datetime) -> str:
+def format_embargo(value: datetime) -> str:
     offset = value.utcoffset() or timedelta(0)
     hours, minutes = divmod(abs(int(offset.total_seconds())) // 60, 60)
     sign = "+" if offset >= timedelta(0) else "\u2212"
     hour = value.hour % 12 or 12
     return (
-        f"{_format_date(value.date())}, {hour}:{value.minute:02d} "
+        f"{long_date(value.date())}, {hour}:{value.minute:02d} "
         f"{'AM' if value.hour < 12 else 'PM'} (UTC{sign}{hours:02d}:{minutes:02d})"
     )
 
@@ -83,7 +83,7 @@ def _render(layout: Layout, config: Config, day: date | None, template: str, **c
         )
     )
     layout.environment.filters.update(
-        md=markdown.render, md_inline=markdown.render_inline, long_date=_format_date
+        md=markdown.render, md_inline=markdown.render_inline, long_date=long_date
     )
     return layout.render(
         template,
@@ -100,7 +100,7 @@ def _render(layout: Layout, config: Config, day: date | None, template: str, **c
 
 def build_html(brief: Brief, config: Config, layout: Layout) -> str:
     """The complete HTML of `brief` in `layout`, styles inlined (fit steps come separately)."""
-    embargo = _format_embargo(brief.embargo) if brief.embargo else None
+    embargo = format_embargo(brief.embargo) if brief.embargo else None
     return _render(layout, config, brief.date, "template.html", brief=brief, embargo=embargo)
 
 

@@ -21,7 +21,7 @@ from .assets import LAYOUTS_DIR
 from .content import suggest
 from .errors import LayoutError
 
-LAYOUT_FILES = ("template.html", "style.css", "layout.yaml")
+LAYOUT_FILES = ("template.html", "layout.yaml")
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,9 @@ class Layout:
 
     @property
     def stylesheet(self) -> str:
-        """The layout's print CSS."""
-        return (self.folder / "style.css").read_text(encoding="utf-8")
+        """The layout's print CSS (style.css; a layout for email has none)."""
+        css = self.folder / "style.css"
+        return css.read_text(encoding="utf-8") if css.is_file() else ""
 
     def render(self, template: str = "template.html", **context: Any) -> str:
         """One of the layout's templates rendered with `context` (autoescaped, strict)."""
@@ -74,7 +75,8 @@ def search_path(project_root: Path | None) -> list[Path]:
 
 
 def available(project_root: Path | None, role: str = "brief") -> list[str]:
-    """Every layout name on the search path for `role` ('brief' or 'kit', see layout.yaml)."""
+    """Every layout name on the search path for `role` ('brief', 'kit' or 'email', as
+    layout.yaml says)."""
     return sorted(
         {
             d.name
@@ -87,12 +89,13 @@ def available(project_root: Path | None, role: str = "brief") -> list[str]:
 
 
 def _role(file: Path) -> str:
-    """What a layout lays out: `role:` in its layout.yaml, 'brief' unless it says 'kit'."""
+    """What a layout lays out: `role:` in its layout.yaml, 'brief' unless it says otherwise."""
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return "brief"
-    return "kit" if isinstance(data, dict) and data.get("role") == "kit" else "brief"
+    role = data.get("role") if isinstance(data, dict) else None
+    return str(role) if role in ("kit", "email") else "brief"
 
 
 def find_layout(name: str, project_root: Path | None) -> Layout:

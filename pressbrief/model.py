@@ -85,6 +85,38 @@ class PrintSettings:
     cmyk: CmykBrand | None = spec("Brand colours as device CMYK in print output.", None)
 
 
+Security = Literal["starttls", "tls", "none"]
+
+
+@dataclass(frozen=True)
+class Smtp:
+    """The mail server `pressbrief email` sends through."""
+
+    host: str = spec("Server name, e.g. 'smtp.example.org'.", "localhost")
+    port: int = spec("Port: usually 587 with starttls, 465 with tls.", 587)
+    security: Security = spec(
+        "'starttls', 'tls' (implicit TLS) or 'none' (tests only).", "starttls"
+    )
+    username: str = spec("Login name; no login when empty.", "")
+    password_env: str = spec(
+        "Environment variable holding the password (never stored in the project).",
+        "PRESSBRIEF_SMTP_PASSWORD",
+    )
+    ca_file: str = spec("Extra CA certificate (PEM) to trust, a path in the project.", "")
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    """How briefing packets are emailed."""
+
+    sender: str = spec("From address; default: the press contact's email.", "")
+    sender_name: str = spec("From name; default: the press contact's name.", "")
+    reply_to: str = spec("Reply-To address; default: the From address.", "")
+    list_unsubscribe: str = spec("List-Unsubscribe target (mailto: or https:), if any.", "")
+    max_size: str = spec("Largest message to send, e.g. '10MB'.", "10MB")
+    smtp: Smtp = spec("The mail server.", Smtp())
+
+
 @dataclass(frozen=True)
 class Config:
     """A project's pressbrief.yaml."""
@@ -95,6 +127,7 @@ class Config:
     contact: Contact = spec("Press contact printed in the footer.", Contact())
     default_type: str = spec("Document type of briefs that do not name one.", "issue-brief")
     print: PrintSettings = spec("The print profile: bleed, marks, CMYK colours.", PrintSettings())
+    email: EmailSettings = spec("Emailing briefing packets.", EmailSettings())
     profile: str = internal("screen")
     """'screen' or 'print': chosen per build (`--profile`), not in pressbrief.yaml."""
     root: Path | None = internal(None)
