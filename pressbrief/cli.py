@@ -338,6 +338,8 @@ def main(argv: list[str] | None = None) -> int:
     except PressbriefError as error:
         click.echo(f"error: {error}", err=True)
         return error.exit_code
+    finally:  # the handler holds this run's stderr; a later run (or test) has its own
+        logging.getLogger("pressbrief").handlers.clear()
     return 0
 
 

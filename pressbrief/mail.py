@@ -198,11 +198,15 @@ def fit_attachments(
         log.info("%s: PDFs optimized to fit %d bytes", what, budget)
         return optimized
     raise MailError(
-        f"{what}: the message would be {total / 1e6:.1f} MB even with its PDFs optimized; "
-        f"the budget (email.max_size) is {budget / 1e6:.1f} MB, {(total - budget) / 1e6:.1f} MB "
-        "too many. Attach the one-pagers instead (--attach briefs), send fewer briefs, or raise "
+        f"{what}: the message would be {_bytes(total)} even with its PDFs optimized; the "
+        f"budget (email.max_size) is {_bytes(budget)}, {_bytes(total - budget)} too many. "
+        "Attach the one-pagers instead (--attach briefs), send fewer briefs, or raise "
         "email.max_size. Nothing was sent."
     )
+
+
+def _bytes(count: int) -> str:
+    return f"{count / 1e6:.1f} MB" if count >= 1_000_000 else f"{count / 1e3:.0f} KB"
 
 
 def optimize_pdf(pdf: bytes) -> bytes:
