@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import io
 import shutil
 import socket
 import ssl
@@ -307,3 +308,41 @@ def test_starttls_with_the_projects_own_certificate_authority(
     finally:
         controller.stop()
     assert len(report.sent) == 2 and len(handler.received) == 2
+
+
+def test_a_refused_connection_keeps_every_message_for_the_next_run(
+    project: Callable[..., Path], with_logo: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = mail_project(project, with_logo, port)
+    with pytest.raises(DeliveryError) as failure:
+        send(folder)
+    assert "2 of 2 messages were not accepted" in str(failure.value)
+    assert "Connection refused" in str(failure.value)
+    assert len(list((folder / "outbox").glob("*.eml"))) == 2
+
+
+def test_large_pictures_are_optimized_to_fit_the_budget(
+    project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
+) -> None:
+    from PIL import Image
+
+    handler, port = smtp
+    folder = mail_project(project, with_logo, port, extra="  max_size: 3MB\n")
+    noise = Image.effect_noise((1800, 1400), 90).convert("RGB")
+    noise.save(folder / "content" / "photo.png")
+    brief = folder / "content" / "a.yaml"
+    brief.write_text(brief.read_text() + "analysis: '![a noisy photograph](photo.png)'\n")
+    send(folder)
+    original = (folder / "dist" / "kits" / "k.pdf").stat().st_size
+    assert original > 3_000_000
+    (attachment,) = handler.received[0].iter_attachments()
+    data = attachment.get_content()
+    assert len(data) < 2_000_000 < original
+    assert data.startswith(b"%PDF-")
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    assert any(page.images for page in reader.pages), "the picture was dropped"
