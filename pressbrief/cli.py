@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -142,6 +142,13 @@ _fit = click.option("--fit", is_flag=True, help="Imposition: scale pages onto th
 _marks = click.option("--marks", is_flag=True, help="Imposition: cut or fold marks.")
 
 
+def _build_flags(command: Callable[..., None]) -> Callable[..., None]:
+    """The options `build` and `kit` share (they become BuildOptions through `_options`)."""
+    for option in reversed((_overflow, _jobs, _force, _impose, _fit, _marks, _profile)):
+        command = option(command)
+    return command
+
+
 def _options(
     allow_overflow: bool,
     jobs: int | None,
@@ -165,13 +172,7 @@ def _options(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the PDFs: briefs/ and kits/ in it (default: PROJECT/dist).",
 )
-@_overflow
-@_jobs
-@_force
-@_impose
-@_fit
-@_marks
-@_profile
+@_build_flags
 def build(project: Path, output: Path | None, **flags: Any) -> None:
     """Render every brief in PROJECT/content/ and every kit in PROJECT/kits/."""
     with _progress() as progress:
@@ -188,13 +189,7 @@ def build(project: Path, output: Path | None, **flags: Any) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="PDF to write (default: the kit's name with .pdf).",
 )
-@_overflow
-@_jobs
-@_force
-@_impose
-@_fit
-@_marks
-@_profile
+@_build_flags
 def kit(kit: Path, output: Path | None, **flags: Any) -> None:
     """Build one press KIT (kits/NAME.yaml): cover, contents and its briefs in one PDF."""
     with _progress() as progress:
