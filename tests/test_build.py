@@ -164,3 +164,35 @@ def test_kits_are_also_imposed_when_asked(
     assert "unknown imposition layout 'booklets' (did you mean 'booklet'?)" in (
         capsys.readouterr().err
     )
+
+
+def test_a_progress_bar_on_a_terminal(built_project: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    done = subprocess.run(
+        [sys.executable, "-m", "pressbrief", "build", str(built_project), "--force", "-j", "1"],
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "100", "TERM": "xterm"},
+    )
+    os.close(follower)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    assert b"\x1b[" in screen and b"4/4" in screen  # drawn and redrawn by rich
+    assert b"[1/4]" not in screen  # not the plain lines meant for logs
+    assert b"k.pdf (4 pages, kit of 2 briefs)" in done.stdout
