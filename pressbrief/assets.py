@@ -1,7 +1,7 @@
 """Package data → paths and version: the built-in `layouts/`, `fonts/` and `color/` folders.
 
-In a wheel they sit inside the package (`pressbrief/layouts`, `pressbrief/fonts`); in a
-source checkout they sit at the repository root beside the package.
+In a wheel they sit inside the package (`pressbrief/layouts`, `pressbrief/fonts`,
+`pressbrief/color`); in a source checkout they sit at the repository root beside it.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 Exit codes: 0 success; 1 invalid content or config; 2 wrong command-line usage;
 3 a brief does not fit on one page; 4 layout or rendering error; 5 the PDF could not be
 written; 6 project folder or scaffolding problem; 7 a kit could not be assembled because
-one of its briefs failed; 8 an imposition that cannot be done. `build` exits with the code
-of its first failure.
+one of its briefs failed; 8 an imposition that cannot be done; 9 a packet that cannot be
+emailed at all; 10 some messages were not accepted by the mail server. `build` exits with
+the code of its first failure.
 """
 
 from __future__ import annotations

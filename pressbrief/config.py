@@ -1,6 +1,7 @@
-"""pressbrief.yaml → `Config`: finding the project, reading its config, checking brand values.
+"""pressbrief.yaml → `Config`: finding the project, reading its config, checking brand,
+print and email values.
 
-`find_project` looks for the nearest pressbrief.yaml in a folder or above it, as git finds
+`find_config` looks for the nearest pressbrief.yaml in a folder or above it, as git finds
 .git; without one the built-in defaults (`model.Config()`) apply and the folder of the
 brief is the project.
 """

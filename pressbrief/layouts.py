@@ -2,9 +2,9 @@
 environment its template renders in.
 
 The search path is the project's own `layouts/` first, the built-in layouts last; a
-layout folder holds `template.html` (Jinja2), `style.css` (print CSS) and `layout.yaml`
-(the tightening steps fit-to-page may use). A missing layout error prints the path.
-Templates may include the built-in partials in `layouts/_shared/` (the metadata head).
+layout folder holds `template.html` (Jinja2), `layout.yaml` (its role, and the tightening
+steps fit-to-page may use) and, for PDFs, `style.css` (print CSS). A missing layout error
+prints the path. Templates may include the built-in partials in `layouts/_shared/`.
 """
 
 from __future__ import annotations
