@@ -21,7 +21,7 @@ import weasyprint
 
 from pressbrief import load_config, render_brief
 from pressbrief.build import check_project
-from pressbrief.html import build_html
+from pressbrief.html import build_html, stylesheet
 from pressbrief.layouts import find_layout
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,12 +51,15 @@ def main() -> None:
             result = render_brief(brief.source, out / "a.pdf")
             layout = find_layout(brief.type, config.root)
             (step,) = [s for s in layout.steps if s.name == result.step]
-            html = build_html(brief, config, layout).replace("</style>", step.css() + "</style>")
+            html = build_html(brief, config, layout)
+            css = stylesheet(config, layout) + step.css()
             base = brief.source.parent.as_uri() + "/"
 
-            def bare(html: str = html, base: str = base) -> None:
+            def bare(html: str = html, css: str = css, base: str = base) -> None:
                 weasyprint.HTML(string=html, base_url=base).write_pdf(
-                    out / "b.pdf", pdf_variant="pdf/ua-1"
+                    out / "b.pdf",
+                    stylesheets=[weasyprint.CSS(string=css, base_url=base)],
+                    pdf_variant="pdf/ua-1",
                 )
 
             def ours(source: Path = brief.source) -> None:

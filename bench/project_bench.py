@@ -26,7 +26,7 @@ import yaml
 
 from pressbrief import BuildOptions, build_project, load_config
 from pressbrief.build import check_project
-from pressbrief.html import build_html, build_kit_html
+from pressbrief.html import build_html, build_kit_html, stylesheet
 from pressbrief.kit import contents_entries, plan
 from pressbrief.layouts import find_layout
 from pressbrief.render import render_pdf
@@ -73,10 +73,13 @@ def bare_renders(folder: Path) -> tuple[float, list[weasyprint.Document]]:
     for brief in check_project(folder).briefs:
         layout = find_layout(brief.type, folder)
         fitted, _ = render_pdf(brief, config)
-        html = build_html(brief, config, layout).replace("</style>", fitted.step.css() + "</style>")
+        html = build_html(brief, config, layout)
+        css = stylesheet(config, layout) + fitted.step.css()
         base = (folder / "content").as_uri() + "/"
         start = time.perf_counter()
-        document = weasyprint.HTML(string=html, base_url=base).render(pdf_variant="pdf/ua-1")
+        document = weasyprint.HTML(string=html, base_url=base).render(
+            stylesheets=[weasyprint.CSS(string=css, base_url=base)], pdf_variant="pdf/ua-1"
+        )
         document.write_pdf(pdf_variant="pdf/ua-1")
         total += time.perf_counter() - start
         documents.append(document)
@@ -93,7 +96,9 @@ def single_pass_size(folder: Path, documents: list[weasyprint.Document], kit: in
     layout = find_layout("kit-cover", folder)
     keywords = list(dict.fromkeys(t for b in members for t in b.tags))
     html = build_kit_html(kit_model, config, layout, contents_entries(members, starts), keywords)
-    front = weasyprint.HTML(string=html, base_url=folder.as_uri() + "/").render()
+    front = weasyprint.HTML(string=html, base_url=folder.as_uri() + "/").render(
+        stylesheets=[weasyprint.CSS(string=stylesheet(config, layout))]
+    )
     pages = [*front.pages, *(page for doc in documents[:kit] for page in doc.pages)]
     return len(front.copy(pages).write_pdf(pdf_variant="pdf/ua-1"))
 

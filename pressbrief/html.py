@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from markupsafe import Markup
-
 from . import fonts, markdown
 from .assets import VERSION
 from .layouts import Layout
@@ -65,15 +63,12 @@ def brand_css(config: Config) -> str:
     )
 
 
-def _render(layout: Layout, config: Config, day: date | None, template: str, **context: Any) -> str:
-    """Render `template` of `layout` with what every pressbrief document shares."""
-    created = timestamp(day, required=config.profile == "print")
-    logo = None
-    if config.organization.logo:
-        assert config.root is not None
-        logo = (config.root / config.organization.logo).resolve().as_uri()
+def stylesheet(config: Config, layout: Layout) -> str:
+    """The CSS of a document: bundled fonts, the layout's CSS, brand and profile values
+    (trusted: layout files, bundled fonts, validated config). Kept out of the HTML so
+    WeasyPrint parses it once per document, not once per fit-to-page pass."""
     height = PAPER_HEIGHTS[config.paper]
-    css = "\n".join(
+    return "\n".join(
         (
             fonts.font_face_css(),
             layout.stylesheet,
@@ -82,6 +77,15 @@ def _render(layout: Layout, config: Config, day: date | None, template: str, **c
             profile_css(config),
         )
     )
+
+
+def _render(layout: Layout, config: Config, day: date | None, template: str, **context: Any) -> str:
+    """Render `template` of `layout` with what every pressbrief document shares."""
+    created = timestamp(day, required=config.profile == "print")
+    logo = None
+    if config.organization.logo:
+        assert config.root is not None
+        logo = (config.root / config.organization.logo).resolve().as_uri()
     layout.environment.filters.update(
         md=markdown.render, md_inline=markdown.render_inline, long_date=long_date
     )
@@ -93,7 +97,6 @@ def _render(layout: Layout, config: Config, day: date | None, template: str, **c
         logo=logo,
         created=created.strftime("%Y-%m-%dT%H:%M:%SZ") if created else None,
         generator=f"pressbrief {VERSION}",
-        css=Markup(css),  # trusted: layout files, bundled fonts, validated brand values
         **context,
     )
 

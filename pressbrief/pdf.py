@@ -86,13 +86,14 @@ class Renderer:
     def __init__(self) -> None:
         self.font_config = FontConfiguration()
 
-    def parse(self, html: str, base_url: str, roots: Iterable[Path]) -> Parsed:
-        """Parse `html` once; lay it out as often as fit-to-page needs."""
+    def parse(self, html: str, css: str, base_url: str, roots: Iterable[Path]) -> Parsed:
+        """Parse `html` and its `css` once; lay them out as often as fit-to-page needs."""
         fetcher = SandboxFetcher(roots)
         return Parsed(
             weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher),
             fetcher,
             html,
+            css,
             self.font_config,
         )
 
@@ -105,14 +106,24 @@ class Parsed:
         document: weasyprint.HTML,
         fetcher: SandboxFetcher,
         html: str,
+        css: str,
         font_config: FontConfiguration,
     ) -> None:
         self.document = document
         self.fetcher = fetcher
-        self.html = html
+        self.source = html + css
         self.font_config = font_config
         self.errors: list[str] = []
         """What WeasyPrint could not do (an image it could not decode, a bad stylesheet)."""
+        self.color_profiles: dict[str, object] = {}  # the print CSS's CMYK output profile
+        with _collect_errors(self.errors):
+            self.stylesheet = weasyprint.CSS(
+                string=css,
+                base_url=document.base_url,
+                font_config=font_config,
+                color_profiles=self.color_profiles,
+                url_fetcher=fetcher,
+            )
 
     def layout(self, extra_css: str) -> Pages:
         """Lay out the document with `extra_css` appended to its styles."""
@@ -121,9 +132,12 @@ class Parsed:
                 string=extra_css, font_config=self.font_config, url_fetcher=self.fetcher
             )
             rendered = self.document.render(
-                stylesheets=[css], font_config=self.font_config, pdf_variant="pdf/ua-1"
+                stylesheets=[self.stylesheet, css],
+                font_config=self.font_config,
+                color_profiles=self.color_profiles,
+                pdf_variant="pdf/ua-1",
             )
-        return Pages(rendered, self.html + extra_css, self.errors)
+        return Pages(rendered, self.source + extra_css, self.errors)
 
 
 class Pages:

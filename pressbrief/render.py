@@ -19,7 +19,7 @@ from .assets import COLOR_DIR, FONTS_DIR
 from .config import load_config
 from .content import load_briefs
 from .errors import LayoutError, OutputError
-from .html import build_html
+from .html import build_html, stylesheet
 from .layouts import Layout, available, find_layout
 from .model import Brief, Config
 from .printing import finish
@@ -60,13 +60,19 @@ def render_pdf(brief: Brief, config: Config, allow_overflow: bool = False) -> tu
     """
     from .fit import fit_one_page
 
-    assert config.root is not None and brief.source is not None
-    layout = find_layout(brief.type, config.root)
-    parsed = _parse(build_html(brief, config, layout), brief.source.parent, config, layout)
+    assert brief.source is not None
+    parsed, layout = parse_brief(brief, config)
     fitted = fit_one_page(parsed, layout.steps, brief, allow_overflow)
     data = fitted.pages.pdf(config.profile == "print")
     _check(parsed, brief.source)
     return fitted, data
+
+
+def parse_brief(brief: Brief, config: Config) -> tuple[Parsed, Layout]:
+    """A validated brief's HTML and CSS, parsed and ready for fit-to-page, and its layout."""
+    assert config.root is not None and brief.source is not None
+    layout = find_layout(brief.type, config.root)
+    return _parse(build_html(brief, config, layout), brief.source.parent, config, layout), layout
 
 
 def render_document(html: str, source: Path, config: Config, layout: Layout) -> bytes:
@@ -80,7 +86,8 @@ def render_document(html: str, source: Path, config: Config, layout: Layout) -> 
 def _parse(html: str, base: Path, config: Config, layout: Layout) -> Parsed:
     assert config.root is not None
     roots = (config.root, layout.folder, FONTS_DIR, COLOR_DIR)
-    return renderer().parse(html, base.resolve().as_uri() + "/", roots)
+    css = stylesheet(config, layout)
+    return renderer().parse(html, css, base.resolve().as_uri() + "/", roots)
 
 
 def _check(parsed: Parsed, source: Path) -> None:

@@ -66,21 +66,16 @@ def test_a_long_brief_is_tightened_to_fit(project: Callable[..., Path]) -> None:
 
 @pytest.mark.parametrize("points", [11, 13, 15])
 def test_fit_chooses_the_roomiest_step_that_fits(project: Callable[..., Path], points: int) -> None:
-    from pressbrief.assets import FONTS_DIR
     from pressbrief.config import load_config
     from pressbrief.content import load_briefs
     from pressbrief.fit import fit_one_page
-    from pressbrief.html import build_html
-    from pressbrief.layouts import available, find_layout
-    from pressbrief.render import renderer
+    from pressbrief.layouts import available
+    from pressbrief.render import parse_brief
 
     folder = project(long=brief_with(points=points))
     config = load_config(folder)
     (brief,) = load_briefs([folder / "content" / "long.yaml"], config, available(folder))
-    layout = find_layout(brief.type, folder)
-    parsed = renderer().parse(
-        build_html(brief, config, layout), folder.as_uri() + "/", (folder, layout.folder, FONTS_DIR)
-    )
+    parsed, layout = parse_brief(brief, config)
     counts = [parsed.layout(step.css()).count for step in layout.steps]
     roomiest = next(step for step, count in zip(layout.steps, counts, strict=True) if count == 1)
     fitted = fit_one_page(parsed, layout.steps, brief)
