@@ -21,6 +21,7 @@ import weasyprint
 
 from pressbrief import load_config, render_brief
 from pressbrief.build import check_project
+from pressbrief.fonts import font_face_css
 from pressbrief.html import build_html, stylesheet
 from pressbrief.layouts import find_layout
 
@@ -52,7 +53,7 @@ def main() -> None:
             layout = find_layout(brief.type, config.root)
             (step,) = [s for s in layout.steps if s.name == result.step]
             html = build_html(brief, config, layout)
-            css = stylesheet(config, layout) + step.css()
+            css = font_face_css() + stylesheet(config, layout) + step.css()
             base = brief.source.parent.as_uri() + "/"
 
             def bare(html: str = html, css: str = css, base: str = base) -> None:

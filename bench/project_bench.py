@@ -26,6 +26,7 @@ import yaml
 
 from pressbrief import BuildOptions, build_project, load_config
 from pressbrief.build import check_project
+from pressbrief.fonts import font_face_css
 from pressbrief.html import build_html, build_kit_html, stylesheet
 from pressbrief.kit import contents_entries, plan
 from pressbrief.layouts import find_layout
@@ -74,7 +75,7 @@ def bare_renders(folder: Path) -> tuple[float, list[weasyprint.Document]]:
         layout = find_layout(brief.type, folder)
         fitted, _ = render_pdf(brief, config)
         html = build_html(brief, config, layout)
-        css = stylesheet(config, layout) + fitted.step.css()
+        css = font_face_css() + stylesheet(config, layout) + fitted.step.css()
         base = (folder / "content").as_uri() + "/"
         start = time.perf_counter()
         document = weasyprint.HTML(string=html, base_url=base).render(
@@ -97,7 +98,7 @@ def single_pass_size(folder: Path, documents: list[weasyprint.Document], kit: in
     keywords = list(dict.fromkeys(t for b in members for t in b.tags))
     html = build_kit_html(kit_model, config, layout, contents_entries(members, starts), keywords)
     front = weasyprint.HTML(string=html, base_url=folder.as_uri() + "/").render(
-        stylesheets=[weasyprint.CSS(string=stylesheet(config, layout))]
+        stylesheets=[weasyprint.CSS(string=font_face_css() + stylesheet(config, layout))]
     )
     pages = [*front.pages, *(page for doc in documents[:kit] for page in doc.pages)]
     return len(front.copy(pages).write_pdf(pdf_variant="pdf/ua-1"))

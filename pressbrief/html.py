@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from . import fonts, markdown
+from . import markdown
 from .assets import VERSION
 from .layouts import Layout
 from .model import Brief, Config, Kit
@@ -64,13 +64,13 @@ def brand_css(config: Config) -> str:
 
 
 def stylesheet(config: Config, layout: Layout) -> str:
-    """The CSS of a document: bundled fonts, the layout's CSS, brand and profile values
-    (trusted: layout files, bundled fonts, validated config). Kept out of the HTML so
-    WeasyPrint parses it once per document, not once per fit-to-page pass."""
+    """The CSS of a document: the layout's CSS, brand and profile values (trusted: layout
+    files, validated config). Kept out of the HTML so WeasyPrint parses it once per
+    document, not once per fit-to-page pass; the bundled fonts' @font-face rules
+    (`fonts.font_face_css`) come once per process."""
     height = PAPER_HEIGHTS[config.paper]
     return "\n".join(
         (
-            fonts.font_face_css(),
             layout.stylesheet,
             brand_css(config),
             f":root {{ --page-height: {height}; }}",

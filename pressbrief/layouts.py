@@ -91,6 +91,14 @@ def available(project_root: Path | None, role: str = "brief") -> list[str]:
 def _role(file: Path) -> str:
     """What a layout lays out: `role:` in its layout.yaml, 'brief' unless it says otherwise."""
     try:
+        return _role_of(file, file.stat().st_mtime_ns)
+    except OSError:
+        return "brief"
+
+
+@cache
+def _role_of(file: Path, mtime: int) -> str:
+    try:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return "brief"

@@ -81,10 +81,19 @@ def _collect_errors(into: list[str]) -> Iterator[None]:
 
 
 class Renderer:
-    """Lays out HTML with one font configuration; create one per process (never fork it)."""
+    """Lays out HTML with one font configuration; create one per process (never fork it).
 
-    def __init__(self) -> None:
+    `font_css` (the @font-face rules of the bundled fonts, in `font_folder`) is parsed
+    once: loading the font files into the configuration is the costliest part of a CSS
+    parse, and every document of the process uses the same fonts."""
+
+    def __init__(self, font_css: str, font_folder: Path) -> None:
         self.font_config = FontConfiguration()
+        self.fonts = weasyprint.CSS(
+            string=font_css,
+            font_config=self.font_config,
+            url_fetcher=SandboxFetcher([font_folder]),
+        )
 
     def parse(self, html: str, css: str, base_url: str, roots: Iterable[Path]) -> Parsed:
         """Parse `html` and its `css` once; lay them out as often as fit-to-page needs."""
@@ -94,7 +103,7 @@ class Renderer:
             fetcher,
             html,
             css,
-            self.font_config,
+            self,
         )
 
 
@@ -107,12 +116,13 @@ class Parsed:
         fetcher: SandboxFetcher,
         html: str,
         css: str,
-        font_config: FontConfiguration,
+        renderer: Renderer,
     ) -> None:
         self.document = document
         self.fetcher = fetcher
         self.source = html + css
-        self.font_config = font_config
+        self.fonts = renderer.fonts
+        self.font_config = font_config = renderer.font_config
         self.errors: list[str] = []
         """What WeasyPrint could not do (an image it could not decode, a bad stylesheet)."""
         self.color_profiles: dict[str, object] = {}  # the print CSS's CMYK output profile
@@ -132,7 +142,7 @@ class Parsed:
                 string=extra_css, font_config=self.font_config, url_fetcher=self.fetcher
             )
             rendered = self.document.render(
-                stylesheets=[self.stylesheet, css],
+                stylesheets=[self.fonts, self.stylesheet, css],
                 font_config=self.font_config,
                 color_profiles=self.color_profiles,
                 pdf_variant="pdf/ua-1",

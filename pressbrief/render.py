@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import fonts
 from .assets import COLOR_DIR, FONTS_DIR
 from .config import load_config
 from .content import load_briefs
@@ -50,7 +51,7 @@ def renderer() -> Renderer:
     """This process's renderer (fonts are configured once per process)."""
     from .pdf import Renderer
 
-    return Renderer()
+    return Renderer(fonts.font_face_css(), FONTS_DIR)
 
 
 def render_pdf(brief: Brief, config: Config, allow_overflow: bool = False) -> tuple[Fitted, bytes]:
