@@ -267,6 +267,13 @@ def email_command(
     )
     if not dry_run:
         click.echo(f"{len(report.sent)} sent")
+    if report.others_waiting:
+        click.echo(
+            f"{report.others_waiting} other message(s) in outbox/ belong to another packet or "
+            "to recipients no longer on this list; they were not sent (re-run that packet, or "
+            "delete them)",
+            err=True,
+        )
 
 
 @contextmanager

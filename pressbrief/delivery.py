@@ -3,7 +3,8 @@
 
 A message is named by its Message-ID digest. It is queued only if it is neither in the
 outbox nor in `sent/`, and it moves from the outbox to `sent/` only after the server
-accepted it. A re-run therefore sends just what is still in the outbox. Temporary failures
+accepted it. A re-run of the same packet therefore sends just what is still waiting; a run
+never sends messages of other packets that wait in the outbox. Temporary failures
 (4xx replies, refused or dropped connections) are retried with backoff; a permanent refusal
 (5xx) of one recipient is reported and that message stays in the outbox.
 """
@@ -37,12 +38,14 @@ RETRY_DELAYS = (2.0, 10.0, 30.0)
 
 @dataclass
 class Report:
-    """What a run did: messages queued, already sent, sent now, and failures."""
+    """What a run did: messages queued, already sent, sent now, failures, and messages of
+    other packets left waiting in the outbox."""
 
     queued: list[Path] = field(default_factory=list)
     already_sent: int = 0
     sent: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    others_waiting: int = 0
 
 
 def name_of(message: EmailMessage) -> str:
@@ -52,8 +55,11 @@ def name_of(message: EmailMessage) -> str:
 
 
 def queue(messages: Sequence[EmailMessage], root: Path, report: Report) -> None:
-    """Write each message not yet queued or sent to the outbox."""
+    """Write each message not yet queued or sent to the outbox; count the messages of other
+    packets (or of recipients no longer listed) that wait there and will not be sent."""
     outbox, sent = root / OUTBOX, root / SENT
+    ours = {name_of(message) for message in messages}
+    report.others_waiting = sum(1 for f in outbox.glob("*.eml") if f.name not in ours)
     for message in messages:
         name = name_of(message)
         if (sent / name).exists():
@@ -71,9 +77,12 @@ def deliver(
     progress: Callable[[int, int, str], None] | None = None,
     delays: Sequence[float] = RETRY_DELAYS,
 ) -> None:
-    """Send everything in the outbox; raise DeliveryError listing what was not accepted."""
+    """Send this run's queued messages; raise DeliveryError listing what was not accepted.
+
+    Other messages in the outbox (another packet's, or a recipient since taken off the
+    list) are left alone: a run sends only what it was asked to."""
     outbox, sent = root / OUTBOX, root / SENT
-    files = sorted(outbox.glob("*.eml"))
+    files = sorted(report.queued)
     if not files:
         return
     password = _password(config)

@@ -346,3 +346,22 @@ def test_large_pictures_are_optimized_to_fit_the_budget(
 
     reader = PdfReader(io.BytesIO(data))
     assert any(page.images for page in reader.pages), "the picture was dropped"
+
+
+def test_a_run_sends_only_its_own_packet(
+    project: Callable[..., Path],
+    with_logo: str,
+    smtp: tuple[Handler, int],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    handler, port = smtp
+    folder = mail_project(project, with_logo, port)
+    assert (
+        run("email", folder / "kits" / "k.yaml", "--to", folder / "reporters.csv", "--dry-run") == 0
+    )
+    (folder / "reporters.csv").write_text("email,name\nann@paper.example,Ann Reporter\n")
+    assert run("email", folder / "kits" / "k.yaml", "--to", folder / "reporters.csv") == 0
+    err = capsys.readouterr().err
+    assert "1 other message(s) in outbox/ belong to another packet or to recipients no " in err
+    assert [str(m["To"]) for m in handler.received] == ["Ann Reporter <ann@paper.example>"]
+    assert len(list((folder / "outbox").glob("*.eml"))) == 1  # Bob's, kept, not sent
