@@ -79,7 +79,8 @@ def read_recipients(path: Path) -> list[Recipient]:
     recipients: list[Recipient] = []
     seen: dict[str, int] = {}
     for row in reader:
-        values = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        # White space folded: a line break in a name must not reach a header.
+        values = {(k or "").strip().lower(): " ".join((v or "").split()) for k, v in row.items()}
         line = reader.line_num
         email = values.get("email", "")
         if not ADDRESS.fullmatch(email):
@@ -128,6 +129,7 @@ def compose(
     """The message for one recipient."""
     from_address = sender(config)
     embargo = embargo_notice(briefs, now)
+    heading = " ".join(heading.split())  # a title written over two lines is one header line
     subject = f"EMBARGOED UNTIL {embargo.upper()}: {heading}" if embargo else heading
     context = {
         "subject": subject,

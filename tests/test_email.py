@@ -365,3 +365,18 @@ def test_a_run_sends_only_its_own_packet(
     assert "1 other message(s) in outbox/ belong to another packet or to recipients no " in err
     assert [str(m["To"]) for m in handler.received] == ["Ann Reporter <ann@paper.example>"]
     assert len(list((folder / "outbox").glob("*.eml"))) == 1  # Bob's, kept, not sent
+
+
+def test_line_breaks_never_reach_a_header(
+    project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
+) -> None:
+    handler, port = smtp
+    folder = mail_project(project, with_logo, port)
+    kit = folder / "kits" / "k.yaml"
+    kit.write_text('title: "Debate\\nBcc: everyone@example.org"\nbriefs: [a]\n')
+    (folder / "reporters.csv").write_text('email,name\nann@paper.example,"Ann\nBcc: x@y.example"\n')
+    send(folder)
+    (message,) = handler.received
+    assert message["Subject"] == "Debate Bcc: everyone@example.org"
+    assert message["Bcc"] is None
+    assert str(message["To"]) == '"Ann Bcc: x@y.example" <ann@paper.example>'
