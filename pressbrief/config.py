@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from . import fonts
@@ -43,19 +44,17 @@ def load_config(start: Path) -> Config:
         folder = start.resolve() if start.is_dir() else start.resolve().parent
         return Config(root=folder)
     problems: list[Problem] = []
-    config, lines = read_model(Config, file, problems)
+    config, reader = read_model(Config, file, problems, empty_ok=True)
     if config is not None:
         config = dataclasses.replace(config, root=file.parent, source=file)
-        _check(config, file, lines, problems)
+        _check(config, reader.problem_at)
     if problems or config is None:
         raise ContentError(problems)
     return config
 
 
-def _check(config: Config, file: Path, lines: dict[str, int], problems: list[Problem]) -> None:
-    def problem(path: str, message: str) -> None:
-        problems.append(Problem(file, lines.get(path, 1), path, message))
-
+def _check(config: Config, problem: Callable[[str, str], None]) -> None:
+    """Checks beyond the types; `problem(path, message)` reports at the field's line."""
     brand = config.brand
     for name in ("primary", "accent", "tint"):
         value = getattr(brand, name)

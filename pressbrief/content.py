@@ -72,8 +72,8 @@ def _describe(node: yaml.Node) -> str:
     return repr(node.value)
 
 
-class _Reader:
-    """Converts one file's YAML nodes into a model, collecting problems."""
+class Reader:
+    """Converts one file's YAML nodes into a model, collecting problems at their lines."""
 
     def __init__(self, file: Path, problems: list[Problem]) -> None:
         self.file = file
@@ -261,22 +261,22 @@ def _parse(file: Path, problems: list[Problem], empty_ok: bool = False) -> yaml.
 
 
 def read_model(
-    cls: type[T], file: Path, problems: list[Problem]
-) -> tuple[T | None, dict[str, int]]:
+    cls: type[T], file: Path, problems: list[Problem], empty_ok: bool = False
+) -> tuple[T | None, Reader]:
     """Parse `file` into `cls`, appending every problem found to `problems`.
 
-    An empty file (or one of comments only) gives the defaults. Also returns the line each
-    field path was written on, for checks made afterwards.
+    With `empty_ok`, an empty file (or one of comments only) gives the defaults. Also
+    returns the reader, whose `problem_at` places later checks at their field's line.
     """
+    reader = Reader(file, problems)
     before = len(problems)
-    node = _parse(file, problems, empty_ok=True)
+    node = _parse(file, problems, empty_ok)
     if node is None:
-        return (cls(), {}) if len(problems) == before else (None, {})
-    reader = _Reader(file, problems)
-    return reader.model(cls, node, ""), reader.lines
+        return (cls() if empty_ok and len(problems) == before else None), reader
+    return reader.model(cls, node, ""), reader
 
 
-def _check_markdown(brief: Brief, root: Path, reader: _Reader) -> None:
+def _check_markdown(brief: Brief, root: Path, reader: Reader) -> None:
     """Images in Markdown fields need alt text and a file inside the project `root`;
     links need a safe scheme."""
     assert brief.source is not None
@@ -307,14 +307,14 @@ def _check_markdown(brief: Brief, root: Path, reader: _Reader) -> None:
             )
 
 
-def _check_lang(lang: str, reader: _Reader) -> None:
+def _check_lang(lang: str, reader: Reader) -> None:
     if not _LANG.fullmatch(lang):
         reader.problem_at(
             "lang", f"'{lang}' is not a language tag; expected e.g. 'en', 'en-GB', 'fr', 'uk'"
         )
 
 
-def _check_characters(model: Brief | Kit, reader: _Reader) -> None:
+def _check_characters(model: Brief | Kit, reader: Reader) -> None:
     """Every character must be in a bundled font; name the ones that are not."""
     for path, text, _ in strings(model):
         missing = fonts.uncovered([text])
@@ -334,11 +334,7 @@ def load_brief(
 
     `types` are the document types (layouts) available to the project.
     """
-    node = _parse(file, problems)
-    if node is None:
-        return None
-    reader = _Reader(file, problems)
-    brief = reader.model(Brief, node, "")
+    brief, reader = read_model(Brief, file, problems)
     if brief is None:
         return None
     brief = dataclasses.replace(
@@ -368,11 +364,7 @@ def load_briefs(files: list[Path], config: Config, types: list[str]) -> list[Bri
 
 def load_kit(file: Path, slugs: list[str], problems: list[Problem]) -> Kit | None:
     """Read one kit definition; `slugs` are the briefs the project has."""
-    node = _parse(file, problems)
-    if node is None:
-        return None
-    reader = _Reader(file, problems)
-    kit = reader.model(Kit, node, "")
+    kit, reader = read_model(Kit, file, problems)
     if kit is None:
         return None
     seen: set[str] = set()
