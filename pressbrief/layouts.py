@@ -91,19 +91,21 @@ def available(project_root: Path | None, role: str = "brief") -> list[str]:
 def _role(file: Path) -> str:
     """What a layout lays out: `role:` in its layout.yaml, 'brief' unless it says otherwise."""
     try:
-        return _role_of(file, file.stat().st_mtime_ns)
-    except OSError:
-        return "brief"
-
-
-@cache
-def _role_of(file: Path, mtime: int) -> str:
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = _meta(file)
     except (OSError, yaml.YAMLError):
         return "brief"
     role = data.get("role") if isinstance(data, dict) else None
     return str(role) if role in ("kit", "email") else "brief"
+
+
+def _meta(file: Path) -> Any:
+    """layout.yaml, parsed once per version of the file (OSError, YAMLError if it can't be)."""
+    return _meta_of(file, file.stat().st_mtime_ns)
+
+
+@cache
+def _meta_of(file: Path, mtime: int) -> Any:
+    return yaml.safe_load(file.read_text(encoding="utf-8"))
 
 
 def find_layout(name: str, project_root: Path | None) -> Layout:
@@ -138,19 +140,14 @@ def _environment(folder: Path) -> jinja2.Environment:
 
 
 def _steps(file: Path) -> tuple[Step, ...]:
-    return _steps_of(file, file.stat().st_mtime_ns)
-
-
-@cache
-def _steps_of(file: Path, mtime: int) -> tuple[Step, ...]:
     """Read `fit:` from layout.yaml: a list of {name, CSS variable: value, …}."""
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        data = _meta(file) or {}
         steps = tuple(
             Step(str(item.pop("name")), tuple((str(k), str(v)) for k, v in item.items()))
             for item in (dict(i) for i in data["fit"])
         )
-    except (yaml.YAMLError, KeyError, TypeError, ValueError) as error:
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as error:
         raise LayoutError(
             f"{file}: expected 'fit:' with a list of steps, each with a "
             f"'name' and CSS variables ({error})"
