@@ -20,13 +20,12 @@ from pathlib import Path
 from typing import TypeVar
 
 from .cache import BuildCache, Cached, Key
-from .config import find_config
 from .content import load_brief, load_kit
 from .errors import BuildError, ContentError, KitError, PressbriefError, Problem
 from .layouts import available, find_layout
 from .model import Brief, Config, Kit
 from .printing import finish
-from .project import Project, open_project
+from .project import Project, open_project, project_root_of
 from .render import render_document, render_pdf, write_atomic
 
 log = logging.getLogger(__name__)
@@ -123,11 +122,8 @@ def build_project(
 def load_kit_members(file: Path) -> tuple[Project, Kit, list[Brief]]:
     """The project of a kit file, the kit and its briefs, validated (ContentError if not).
 
-    The project is the folder holding the nearest pressbrief.yaml, else the folder above
-    the kit's `kits/`."""
-    config_file = find_config(file)
-    folder = config_file.parent if config_file else file.resolve().parent.parent
-    project = open_project(folder)
+    The project is `project.project_root_of` the kit file."""
+    project = open_project(project_root_of(file))
     slugs = [f.stem for f in project.briefs]
     problems: list[Problem] = []
     kit = load_kit(file, slugs, problems)

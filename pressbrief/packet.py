@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .build import BuildOptions, Progress, build_briefs, build_kit, load_kit_members
-from .config import load_config
 from .content import load_briefs
 from .delivery import RETRY_DELAYS, Report, deliver, queue
 from .errors import MailError
@@ -19,7 +18,7 @@ from .html import long_date
 from .layouts import available, find_layout
 from .mail import Attachment, compose, fit_attachments, read_recipients, size, size_budget
 from .model import Brief
-from .project import Project, open_project
+from .project import Project, open_project, project_root_of
 
 ATTACH = ("kit", "briefs")
 
@@ -50,9 +49,8 @@ def email_packet(
         else:
             attachments = _brief_attachments(project, briefs, options)
     else:
-        config = load_config(source)
-        (brief,) = load_briefs([source], config, available(config.root))
-        project = open_project(config.root or source.parent)
+        project = open_project(project_root_of(source))
+        (brief,) = load_briefs([source], project.config, available(project.root))
         briefs, heading, intro = [brief], brief.title, brief.series
         attachments = _brief_attachments(project, briefs, options)
     config = project.config

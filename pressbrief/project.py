@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import load_config
+from .config import find_config, load_config
 from .errors import ProjectError
 from .model import Config
 
@@ -32,6 +32,16 @@ class Project:
         """The project folder."""
         assert self.config.root is not None
         return self.config.root
+
+
+def project_root_of(file: Path) -> Path:
+    """The project a brief or kit file belongs to: the folder of the nearest
+    pressbrief.yaml, else the folder holding its content/ or kits/ folder."""
+    config = find_config(file)
+    if config is not None:
+        return config.parent
+    folder = file.resolve().parent
+    return folder.parent if folder.name in (CONTENT_DIR, KITS_DIR) else folder
 
 
 def open_project(folder: Path) -> Project:
