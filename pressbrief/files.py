@@ -1,0 +1,57 @@
+"""A path → its bytes, only when it is a regular file of bounded size.
+
+Every file pressbrief reads from a project (documents, config, images, logo, recipients
+CSV, fonts, layouts) goes through `read_regular`: a FIFO would block the read forever and
+a device or a folder makes no sense, so anything but a regular file is refused with what
+it is before a byte is read, and a file over its size limit is refused without reading it.
+Refusals are `OSError`s whose `strerror` says what is wrong, so callers that already
+report unreadable files report these too.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+_KINDS = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFDIR: "a folder",
+}
+
+
+def kind(mode: int) -> str:
+    """What a file of `mode` (from stat) is, in words."""
+    return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+
+
+def check_regular(path: Path) -> None:
+    """OSError unless `path` is (or links to) a regular file; never opens it."""
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(errno.EINVAL, f"is {kind(info.st_mode)}, not a regular file", str(path))
+
+
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of `path`; OSError if it is not a regular file or is over `limit` bytes."""
+    # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just after.
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, f"is {kind(info.st_mode)}, not a regular file", str(path))
+        if limit is not None and info.st_size > limit:
+            message = f"is {info.st_size:,} bytes; the limit is {limit:,}"
+            raise OSError(errno.EFBIG, message, str(path))
+    except BaseException:
+        os.close(handle)
+        raise
+    with os.fdopen(handle, "rb") as file:
+        data = file.read() if limit is None else file.read(limit + 1)
+    if limit is not None and len(data) > limit:  # it grew while we read
+        raise OSError(errno.EFBIG, f"is over {limit:,} bytes", str(path))
+    return data

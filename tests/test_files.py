@@ -1,0 +1,32 @@
+"""Only regular files are read: a FIFO never blocks, a folder or an oversized file is refused."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pressbrief.files import check_regular, read_regular
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "brief.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError, match=r"is a FIFO \(named pipe\), not a regular file"):
+        read_regular(fifo)
+    with pytest.raises(OSError, match="FIFO"):
+        check_regular(fifo)
+
+
+def test_a_folder_and_an_oversized_file_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(OSError, match="is a folder, not a regular file"):
+        read_regular(tmp_path)
+    big = tmp_path / "big.png"
+    big.write_bytes(b"x" * 2000)
+    with pytest.raises(OSError, match="is 2,000 bytes; the limit is 1,000"):
+        read_regular(big, limit=1000)
+    assert read_regular(big, limit=2000) == b"x" * 2000
+    link = tmp_path / "link.png"
+    link.symlink_to(big)
+    assert read_regular(link) == b"x" * 2000
