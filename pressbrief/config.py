@@ -21,7 +21,8 @@ from .model import Config
 CONFIG_NAME = "pressbrief.yaml"
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _LENGTH = re.compile(r"\d+(\.\d+)?(mm|cm|in|pt)")
-_SIZE = re.compile(r"\d+(\.\d+)?\s*(KB|MB)", re.IGNORECASE)
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(KB|MB|GB)", re.IGNORECASE)
+_SIZE_UNITS = {"KB": 1000, "MB": 1_000_000, "GB": 1_000_000_000}
 ADDRESS = re.compile(r"[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[A-Za-z0-9-]+")
 _CMYK = re.compile(r"\d+(\.\d+)?( \d+(\.\d+)?){3}")
 
@@ -51,6 +52,13 @@ def load_config(start: Path) -> Config:
     if problems or config is None:
         raise ContentError(problems)
     return config
+
+
+def size_in_bytes(text: str) -> int:
+    """A validated size such as '10MB' or '500 KB' in bytes (decimal units)."""
+    match = _SIZE.fullmatch(text.strip())
+    assert match is not None, f"unvalidated size {text!r}"
+    return int(float(match[1]) * _SIZE_UNITS[match[2].upper()])
 
 
 def _check(config: Config, problem: Callable[[str, str], None]) -> None:
@@ -91,6 +99,14 @@ def _check(config: Config, problem: Callable[[str, str], None]) -> None:
             problem(f"email.{name}", f"'{value}' is not an email address")
     if email.list_unsubscribe and not email.list_unsubscribe.startswith(("mailto:", "https:")):
         problem("email.list_unsubscribe", "expected a mailto: or https: address")
+    limits = config.limits
+    for name in ("render_memory", "image_size"):
+        value = getattr(limits, name)
+        if not _SIZE.fullmatch(value.strip()):
+            problem(f"limits.{name}", f"'{value}' is not a size; expected e.g. 1GB, 25MB")
+    for name in ("render_seconds", "image_megapixels"):
+        if getattr(limits, name) < 1:
+            problem(f"limits.{name}", "must be at least 1")
     org = config.organization
     if org.logo:
         assert config.root is not None

@@ -13,7 +13,6 @@ import csv
 import hashlib
 import io
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
@@ -23,7 +22,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from . import markdown
-from .config import ADDRESS
+from .config import ADDRESS, size_in_bytes
 from .content import suggest
 from .errors import ContentError, MailError, Problem
 from .html import format_embargo
@@ -173,9 +172,7 @@ def message_id(attachments: list[Attachment], recipient: Recipient, domain: str)
 
 def size_budget(config: Config) -> int:
     """email.max_size in bytes."""
-    match = re.fullmatch(r"([\d.]+)\s*(KB|MB)", config.email.max_size, re.IGNORECASE)
-    assert match is not None, "validated in config"
-    return int(float(match[1]) * (1000 if match[2].upper() == "KB" else 1_000_000))
+    return size_in_bytes(config.email.max_size)
 
 
 def size(message: EmailMessage) -> int:

@@ -118,6 +118,16 @@ class EmailSettings:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Limits on rendering, so one pathological document cannot hang or sink a build."""
+
+    render_seconds: int = spec("Longest time one render may take, in seconds.", 60)
+    render_memory: str = spec("Most memory one render may use, e.g. '1GB'.", "1GB")
+    image_megapixels: int = spec("Largest picture, in millions of pixels.", 40)
+    image_size: str = spec("Largest image file, e.g. '25MB'.", "25MB")
+
+
+@dataclass(frozen=True)
 class Config:
     """A project's pressbrief.yaml."""
 
@@ -128,6 +138,7 @@ class Config:
     default_type: str = spec("Document type of briefs that do not name one.", "issue-brief")
     print: PrintSettings = spec("The print profile: bleed, marks, CMYK colours.", PrintSettings())
     email: EmailSettings = spec("Emailing briefing packets.", EmailSettings())
+    limits: Limits = spec("Render limits: time, memory, image size.", Limits())
     profile: str = internal("screen")
     """'screen' or 'print': chosen per build (`--profile`), not in pressbrief.yaml."""
     root: Path | None = internal(None)

@@ -90,7 +90,7 @@ def test_config_problems(project: Callable[..., Path], capsys: pytest.CaptureFix
     assert code == 1
     assert lines == [
         f"{file}:1: organisation: unknown field (did you mean 'organization'?); allowed: "
-        "organization, brand, paper, contact, default_type, print, email",
+        "organization, brand, paper, contact, default_type, print, email, limits",
         f"{file}:6: paper: 'legal' is not allowed; expected one of 'letter', 'a4'",
     ]
     folder_ok = project("brand:\n  primary: navy\n  body_font: Noto Serf\n")
