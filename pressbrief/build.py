@@ -1,32 +1,33 @@
 """Project folder → checked briefs and kits (`check_project`), or PDFs (`build_project`,
 `build_kit`).
 
-A build validates everything first, then renders briefs in worker processes (one
-WeasyPrint font configuration per worker), skips every brief and kit whose inputs are
-unchanged (`cache.py`), assembles kits from the brief PDFs, and reports every failure
-together at the end (`BuildError`): one bad brief never stops the others.
+A build validates everything first, then renders briefs in worker processes under the
+project's time and memory limits (`workers.py`), writing each PDF as soon as it is
+rendered; it skips every brief and kit whose inputs are unchanged (`cache.py`), assembles
+kits from the brief PDFs, and reports every failure (a render, a write) together at the
+end (`BuildError`): one bad brief never stops the others.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 from .cache import BuildCache, Cached, Key
 from .content import load_brief, load_kit
-from .errors import BuildError, ContentError, KitError, PressbriefError, Problem
+from .errors import BuildError, ContentError, KitError, OutputError, PressbriefError, Problem
+from .html import Entry, build_blank_html, build_kit_html
 from .layouts import available, find_layout
 from .model import Brief, Config, Kit
 from .printing import finish
 from .project import Project, open_project, project_root_of
-from .render import render_document, render_pdf, write_atomic
+from .render import render_document, render_summary, write_atomic
+from .workers import limited, shared_pool
 
 log = logging.getLogger(__name__)
 
@@ -183,15 +184,24 @@ class _Result:
         return self.data.pdf if isinstance(self.data, Cached) else self.data
 
 
-def _render_job(brief: Brief, config: Config, allow_overflow: bool) -> tuple[bytes, int, str]:
-    """Render one brief (runs in a worker process)."""
-    fitted, data = render_pdf(brief, config, allow_overflow)
-    passes = fitted.renders
-    note = f"step '{fitted.step.name}', {passes} layout pass{'es' if passes != 1 else ''}"
-    return data, fitted.pages.count, note
+def _render_front(
+    kit: Kit, config: Config, entries: list[Entry], keywords: list[str]
+) -> tuple[bytes, bytes | None]:
+    """A kit's own pages (cover, contents) and, in duplex, its blank page (runs in a worker
+    process: a kit's title and its briefs' titles are content too)."""
+    assert kit.source is not None and config.root is not None
+    layout = find_layout("kit-cover", config.root)
+    html = build_kit_html(kit, config, layout, entries, keywords)
+    front = render_document(html, kit.source, config, layout)
+    blank = None
+    if kit.duplex:
+        blank = render_document(build_blank_html(kit, config, layout), kit.source, config, layout)
+    return front, blank
 
 
 class _Build:
+    """One build: its options, cache and progress, and what it wrote and what failed."""
+
     def __init__(
         self, project: Project, target: Path, options: BuildOptions, progress: Progress | None
     ) -> None:
@@ -199,7 +209,6 @@ class _Build:
         self.config = dataclasses.replace(project.config, profile=options.profile)
         self.target = target
         self.allow_overflow = options.allow_overflow
-        self.jobs = options.jobs or os.cpu_count() or 1
         self.force = options.force
         self.imposition = options.impose
         if self.imposition is not None:  # refuse a typo before rendering anything
@@ -207,10 +216,12 @@ class _Build:
 
             check_layout(self.imposition.layout)
         self.progress = progress
+        self.pool = shared_pool(options.jobs or os.cpu_count() or 1)
         self.cache = BuildCache(project.root, target)
         self.done = 0
         self.total = 0
-        self.kits = 0
+        self.built: list[Built] = []
+        self.failures: list[PressbriefError] = []
 
     def run(
         self,
@@ -220,29 +231,37 @@ class _Build:
         problems: Iterable[Problem],
         kit_folder: str = "kits",
     ) -> list[Built]:
-        """Render `briefs` to briefs/, assemble `kits` (of `members`) to `kit_folder`."""
-        briefs, kits, problems = list(briefs), list(kits), list(problems)
-        failures: list[PressbriefError] = [ContentError(problems)] if problems else []
-        standalone = [self._job(b, self.config) for b in briefs]
+        """Render `briefs` to briefs/, assemble `kits` (of `members`) to `kit_folder`.
+
+        Each brief's PDF is written as soon as it is rendered. Every failure (a render, a
+        write) is collected and raised together at the end, after the cache index is saved
+        for everything that succeeded."""
+        kits, problems = list(kits), list(problems)
+        if problems:
+            self.failures.append(ContentError(problems))
+        outputs: dict[Key, list[Path]] = {}
+        jobs = []
+        for brief in briefs:
+            job = self._job(brief, self.config)
+            jobs.append(job)
+            outputs.setdefault(job.key, []).append(self.target / "briefs" / f"{brief.slug}.pdf")
         kit_jobs = {
             kit.slug: [
                 self._job(members[s], self._kit_config(kit)) for s in kit.briefs if s in members
             ]
             for kit in kits
         }
-        self.kits = len(kits)
-        results = self._render_all([*standalone, *(j for js in kit_jobs.values() for j in js)])
-        built: list[Built] = []
-        for job in standalone:
-            output = self.target / "briefs" / f"{job.brief.slug}.pdf"
-            self._finish(output, job.key, results[job.key], built, failures)
-        for kit in kits:
-            output = self.target / kit_folder / f"{kit.slug}.pdf"
-            self._kit(kit, output, kit_jobs[kit.slug], results, built, failures)
-        self.cache.save()
-        if failures:
-            raise BuildError(failures, len(built))
-        return built
+        jobs += [job for members_of_kit in kit_jobs.values() for job in members_of_kit]
+        try:
+            results = self._render_all(jobs, len(kits), outputs)
+            for kit in kits:
+                output = self.target / kit_folder / f"{kit.slug}.pdf"
+                self._kit(kit, output, kit_jobs[kit.slug], results)
+        finally:
+            self.cache.save()
+        if self.failures:
+            raise BuildError(self.failures, len(self.built))
+        return self.built
 
     def _kit_config(self, kit: Kit) -> Config:
         return dataclasses.replace(self.config, paper=kit.paper or self.config.paper)
@@ -250,100 +269,91 @@ class _Build:
     def _job(self, brief: Brief, config: Config) -> _Job:
         return _Job(self.cache.brief_key(brief, config, self.allow_overflow), brief, config)
 
-    def _render_all(self, jobs: list[_Job]) -> dict[Key, _Result]:
-        """Results for every job: from the cache, or rendered in parallel."""
-        unique = {job.key: job for job in jobs}
+    def _render_all(
+        self, jobs: list[_Job], kits: int, outputs: dict[Key, list[Path]]
+    ) -> dict[Key, _Result]:
+        """Results for every job, from the cache or rendered in the workers; the files in
+        `outputs` (by key) are written as soon as their result is there."""
         results: dict[Key, _Result] = {}
-        todo = []
-        for key, job in unique.items():
-            cached = None if self.force else self.cache.get(key)
+        todo: dict[Key, _Job] = {}
+        for job in jobs:
+            if job.key in results or job.key in todo:
+                continue
+            cached = None if self.force else self.cache.get(job.key)
             if cached is None:
-                todo.append(job)
+                todo[job.key] = job
+                continue
+            results[job.key] = _Result(cached, cached.pages, "from the cache")
+            for output in outputs.get(job.key, ()):
+                self._finish(output, job.key, results[job.key])
+        self.total = len(todo) + kits
+        if todo:
+            log.info("rendering %d briefs in up to %d processes", len(todo), self.pool.size)
+        tasks = {
+            key: limited(
+                job.brief.source,
+                render_summary,
+                (job.brief, job.config, self.allow_overflow),
+                job.config,
+            )
+            for key, job in todo.items()
+        }
+        keys = {id(task): key for key, task in tasks.items()}
+        for task, value, error in self.pool.run(tasks.values()):
+            key = keys[id(task)]
+            slug = todo[key].brief.slug
+            if error is not None:
+                results[key] = _Result(error=error)
+                self._report(f"{slug}: failed")
             else:
-                results[key] = _Result(cached, cached.pages, "from the cache")
-        self.total = len(todo) + self.kits
-        if len(todo) > 1 and self.jobs > 1:
-            results.update(self._in_workers(todo))
-        else:
-            for job in todo:
-                try:
-                    results[job.key] = self._rendered(job, _render_job(*self._arguments(job)))
-                except PressbriefError as error:
-                    results[job.key] = self._failed(job, error)
+                data, pages, passes, step = value
+                note = f"step '{step}', {passes} layout pass{'es' if passes != 1 else ''}"
+                self._store(key, data, pages)
+                results[key] = _Result(data, pages, note)
+                self._report(f"{slug}: {note}")
+            for output in outputs.get(key, ()):
+                self._finish(output, key, results[key])
         return results
 
-    def _arguments(self, job: _Job) -> tuple[Brief, Config, bool]:
-        return job.brief, job.config, self.allow_overflow
+    def _store(self, key: Key, data: bytes, pages: int) -> None:
+        """Keep a PDF in the cache; a cache that cannot be written only costs speed."""
+        try:
+            self.cache.put(key, data, pages)
+        except OutputError as error:
+            log.warning("not cached: %s", error)
 
-    def _rendered(self, job: _Job, outcome: tuple[bytes, int, str]) -> _Result:
-        data, pages, note = outcome
-        self.cache.put(job.key, data, pages)
-        self._report(f"{job.brief.slug}: {note}")
-        return _Result(data, pages, note)
-
-    def _failed(self, job: _Job, error: PressbriefError) -> _Result:
-        self._report(f"{job.brief.slug}: failed")
-        return _Result(error=error)
-
-    def _in_workers(self, todo: list[_Job]) -> dict[Key, _Result]:
-        # Workers come from a fork server that never held a font configuration: WeasyPrint's
-        # FontConfiguration does not survive being inherited through fork.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pressbrief.pdf"])
-        results = {}
-        workers = min(self.jobs, len(todo))
-        log.info("rendering %d briefs in %d worker processes", len(todo), workers)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures: dict[Future[tuple[bytes, int, str]], _Job] = {
-                pool.submit(_render_job, *self._arguments(job)): job for job in todo
-            }
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    results[job.key] = self._rendered(job, future.result())
-                except PressbriefError as error:  # pickled back with its class and message
-                    results[job.key] = self._failed(job, error)
-        return results
-
-    def _finish(
-        self,
-        output: Path,
-        key: Key,
-        result: _Result,
-        built: list[Built],
-        failures: list[PressbriefError],
-    ) -> None:
+    def _finish(self, output: Path, key: Key, result: _Result) -> None:
+        """Write `output` from `result` unless it is up to date; collect any failure."""
         if result.error is not None:
             log.error("%s", result.error)
-            failures.append(result.error)
+            self._fail(result.error)
             return
         if self.force or not self.cache.is_current(output, key):
-            write_atomic(finish(result.pdf, self.config), output)
+            try:
+                write_atomic(finish(result.pdf, self.config), output)
+            except OutputError as error:
+                self._fail(error)
+                return
             self.cache.record(output, key)
             note = result.note
         else:
             note = "up to date"
-        built.append(Built(output, result.pages, note))
+        self.built.append(Built(output, result.pages, note))
         log.info("%s (%s)", output, note)
 
-    def _kit(
-        self,
-        kit: Kit,
-        output: Path,
-        jobs: list[_Job],
-        results: dict[Key, _Result],
-        built: list[Built],
-        failures: list[PressbriefError],
-    ) -> None:
-        key, result = self._kit_result(kit, jobs, results, failures)
-        self._report(f"{kit.slug}: {'failed' if result.error else result.note}")
-        self._finish(output, key, result, built, failures)
-        if self.imposition is not None and result.error is None:
-            self._impose(output, key, built, failures)
+    def _fail(self, error: PressbriefError) -> None:
+        """Collect a failure once (a brief in two kits fails both, and is reported once)."""
+        if all(error is not known for known in self.failures):
+            self.failures.append(error)
 
-    def _impose(
-        self, kit_pdf: Path, key: Key, built: list[Built], failures: list[PressbriefError]
-    ) -> None:
+    def _kit(self, kit: Kit, output: Path, jobs: list[_Job], results: dict[Key, _Result]) -> None:
+        key, result = self._kit_result(kit, jobs, results)
+        self._report(f"{kit.slug}: {'failed' if result.error else result.note}")
+        self._finish(output, key, result)
+        if self.imposition is not None and result.error is None:
+            self._impose(output, key)
+
+    def _impose(self, kit_pdf: Path, key: Key) -> None:
         """The kit imposed for printing, beside it; redone only when the kit or the
         imposition changed."""
         from .impose import impose
@@ -355,31 +365,27 @@ class _Build:
         if not self.force and self.cache.is_current(output, imposed_key):
             from .kit import page_count
 
-            built.append(Built(output, page_count(output.read_bytes()), "up to date"))
+            self.built.append(Built(output, page_count(output.read_bytes()), "up to date"))
             return
         try:
             result = impose(kit_pdf, output, spec.layout, fit=spec.fit, marks=spec.marks)
         except PressbriefError as error:
-            failures.append(error)
+            self._fail(error)
             return
         self.cache.record(output, imposed_key)
         note = f"{spec.layout}, {result.sheets} sheet sides"
-        built.append(Built(output, result.sheets, note))
+        self.built.append(Built(output, result.sheets, note))
 
     def _kit_result(
-        self,
-        kit: Kit,
-        jobs: list[_Job],
-        results: dict[Key, _Result],
-        failures: list[PressbriefError],
+        self, kit: Kit, jobs: list[_Job], results: dict[Key, _Result]
     ) -> tuple[Key, _Result]:
         failed = [s for s in kit.briefs if s not in {job.brief.slug for job in jobs}]
         failed += [job.brief.slug for job in jobs if results[job.key].error is not None]
         if failed:
             for job in jobs:  # each member's own reason is reported once
                 error = results[job.key].error
-                if error is not None and all(error is not f for f in failures):
-                    failures.append(error)
+                if error is not None:
+                    self._fail(error)
             message = f"{kit.source}: not built, because these briefs failed: {', '.join(failed)}"
             return "", _Result(error=KitError(message))
         key = self.cache.kit_key(kit, self._kit_config(kit), [job.key for job in jobs])
@@ -390,30 +396,24 @@ class _Build:
             data, pages = self._assemble(kit, jobs, results)
         except PressbriefError as error:
             return key, _Result(error=error)
-        self.cache.put(key, data, pages)
+        self._store(key, data, pages)
         return key, _Result(data, pages, f"kit of {len(jobs)} brief{'s' if len(jobs) != 1 else ''}")
 
     def _assemble(
         self, kit: Kit, jobs: list[_Job], results: dict[Key, _Result]
     ) -> tuple[bytes, int]:
-        from .html import build_blank_html, build_kit_html
         from .kit import Member, assemble, contents_entries, plan
 
-        assert kit.source is not None
         config = self._kit_config(kit)
         members = [Member(job.brief, results[job.key].pdf, results[job.key].pages) for job in jobs]
         starts, _ = plan([results[job.key].pages for job in jobs], kit.duplex)
-        layout = find_layout("kit-cover", self.project.root)
         keywords = list(dict.fromkeys(tag for job in jobs for tag in job.brief.tags))
         entries = contents_entries([job.brief for job in jobs], starts)
-        front = render_document(
-            build_kit_html(kit, config, layout, entries, keywords), kit.source, config, layout
-        )
-        blank = None
-        if kit.duplex:
-            blank = render_document(
-                build_blank_html(kit, config, layout), kit.source, config, layout
-            )
+        task = limited(kit.source, _render_front, (kit, config, entries, keywords), config)
+        ((_, value, error),) = self.pool.run([task])
+        if error is not None:
+            raise error
+        front, blank = value
         return assemble(kit, front, blank, members, self.cache.folder / "fonts")
 
     def _report(self, what: str) -> None:

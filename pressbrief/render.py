@@ -24,6 +24,7 @@ from .html import build_html, stylesheet
 from .layouts import Layout, available, find_layout
 from .model import Brief, Config
 from .printing import finish
+from .workers import limited, shared_pool
 
 if TYPE_CHECKING:
     from .fit import Fitted
@@ -133,8 +134,19 @@ def render_brief(
     config = dataclasses.replace(load_config(source), profile=profile)
     (brief,) = load_briefs([source], config, available(config.root))
     output = output or source.with_suffix(".pdf")
-    fitted, data = render_pdf(brief, config, allow_overflow)
+    task = limited(source, render_summary, (brief, config, allow_overflow), config)
+    ((_, value, error),) = shared_pool(1).run([task])
+    if error is not None:
+        raise error
+    data, pages, passes, step = value
     write_atomic(finish(data, config), output)
-    pages, passes = fitted.pages.count, fitted.renders
     log.info("%s → %s (%d pages, %d layout passes)", source, output, pages, passes)
-    return Rendered(brief, output, pages, passes, fitted.step.name)
+    return Rendered(brief, output, pages, passes, step)
+
+
+def render_summary(
+    brief: Brief, config: Config, allow_overflow: bool
+) -> tuple[bytes, int, int, str]:
+    """`render_pdf` as a worker returns it: the PDF, its pages, layout passes and step."""
+    fitted, data = render_pdf(brief, config, allow_overflow)
+    return data, fitted.pages.count, fitted.renders, fitted.step.name
