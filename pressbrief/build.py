@@ -221,7 +221,10 @@ class _Build:
         self.done = 0
         self.total = 0
         self.built: list[Built] = []
-        self.failures: list[PressbriefError] = []
+        self.failures: list[tuple[int, PressbriefError]] = []
+        self.order: dict[Path, int] = {}
+        """Where each output comes in what a build reports: briefs, then kits, in the order
+        they were given, whatever order the workers finish in."""
 
     def run(
         self,
@@ -238,7 +241,7 @@ class _Build:
         for everything that succeeded."""
         kits, problems = list(kits), list(problems)
         if problems:
-            self.failures.append(ContentError(problems))
+            self.failures.append((-1, ContentError(problems)))
         outputs: dict[Key, list[Path]] = {}
         jobs = []
         for brief in briefs:
@@ -252,16 +255,23 @@ class _Build:
             for kit in kits
         }
         jobs += [job for members_of_kit in kit_jobs.values() for job in members_of_kit]
+        kit_outputs = [self.target / kit_folder / f"{kit.slug}.pdf" for kit in kits]
+        planned = [path for paths in outputs.values() for path in paths] + kit_outputs
+        self.order = {path: i for i, path in enumerate(planned)}
         try:
             results = self._render_all(jobs, len(kits), outputs)
-            for kit in kits:
-                output = self.target / kit_folder / f"{kit.slug}.pdf"
+            for kit, output in zip(kits, kit_outputs, strict=True):
                 self._kit(kit, output, kit_jobs[kit.slug], results)
         finally:
             self.cache.save()
+        self.built.sort(key=lambda item: self._place(item.output))
         if self.failures:
-            raise BuildError(self.failures, len(self.built))
+            self.failures.sort(key=lambda item: item[0])
+            raise BuildError([error for _, error in self.failures], len(self.built))
         return self.built
+
+    def _place(self, output: Path) -> int:
+        return self.order.get(output, len(self.order))
 
     def _kit_config(self, kit: Kit) -> Config:
         return dataclasses.replace(self.config, paper=kit.paper or self.config.paper)
@@ -326,13 +336,13 @@ class _Build:
         """Write `output` from `result` unless it is up to date; collect any failure."""
         if result.error is not None:
             log.error("%s", result.error)
-            self._fail(result.error)
+            self._fail(result.error, output)
             return
         if self.force or not self.cache.is_current(output, key):
             try:
                 write_atomic(finish(result.pdf, self.config), output)
             except OutputError as error:
-                self._fail(error)
+                self._fail(error, output)
                 return
             self.cache.record(output, key)
             note = result.note
@@ -341,13 +351,13 @@ class _Build:
         self.built.append(Built(output, result.pages, note))
         log.info("%s (%s)", output, note)
 
-    def _fail(self, error: PressbriefError) -> None:
-        """Collect a failure once (a brief in two kits fails both, and is reported once)."""
-        if all(error is not known for known in self.failures):
-            self.failures.append(error)
+    def _fail(self, error: PressbriefError, output: Path) -> None:
+        """Collect the failure of `output` once (a brief in two kits is reported once)."""
+        if all(error is not known for _, known in self.failures):
+            self.failures.append((self._place(output), error))
 
     def _kit(self, kit: Kit, output: Path, jobs: list[_Job], results: dict[Key, _Result]) -> None:
-        key, result = self._kit_result(kit, jobs, results)
+        key, result = self._kit_result(kit, output, jobs, results)
         self._report(f"{kit.slug}: {'failed' if result.error else result.note}")
         self._finish(output, key, result)
         if self.imposition is not None and result.error is None:
@@ -361,6 +371,7 @@ class _Build:
         assert self.imposition is not None
         spec = self.imposition
         output = kit_pdf.with_name(f"{kit_pdf.stem}-{spec.layout}.pdf")
+        self.order[output] = self._place(kit_pdf)  # reported with its kit
         imposed_key = f"{key}:{spec}"
         if not self.force and self.cache.is_current(output, imposed_key):
             from .kit import page_count
@@ -370,14 +381,14 @@ class _Build:
         try:
             result = impose(kit_pdf, output, spec.layout, fit=spec.fit, marks=spec.marks)
         except PressbriefError as error:
-            self._fail(error)
+            self._fail(error, output)
             return
         self.cache.record(output, imposed_key)
         note = f"{spec.layout}, {result.sheets} sheet sides"
         self.built.append(Built(output, result.sheets, note))
 
     def _kit_result(
-        self, kit: Kit, jobs: list[_Job], results: dict[Key, _Result]
+        self, kit: Kit, output: Path, jobs: list[_Job], results: dict[Key, _Result]
     ) -> tuple[Key, _Result]:
         failed = [s for s in kit.briefs if s not in {job.brief.slug for job in jobs}]
         failed += [job.brief.slug for job in jobs if results[job.key].error is not None]
@@ -385,7 +396,7 @@ class _Build:
             for job in jobs:  # each member's own reason is reported once
                 error = results[job.key].error
                 if error is not None:
-                    self._fail(error)
+                    self._fail(error, output)
             message = f"{kit.source}: not built, because these briefs failed: {', '.join(failed)}"
             return "", _Result(error=KitError(message))
         key = self.cache.kit_key(kit, self._kit_config(kit), [job.key for job in jobs])

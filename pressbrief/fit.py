@@ -63,12 +63,13 @@ def fit_one_page(
 ) -> Fitted:
     """Lay out `parsed` with the roomiest step that fits on one page."""
     laid = {0: parsed.layout(steps[0].css())}
-    if laid[0].count == 1:
+    if _fits(laid[0]):
         return Fitted(laid[0], steps[0], 1)
     last = len(steps) - 1
     if last > 0:
         laid[last] = parsed.layout(steps[last].css())
-    if laid[last].count > 1:
+    if not _fits(laid[last]):
+        refuse_clipped(laid[last], str(brief.source))
         return _overflowing(laid[last], steps[last], brief, len(laid), allow_overflow)
     available = laid[0].page_height
     heights = {0: laid[0].height, last: laid[last].height}
@@ -77,12 +78,28 @@ def fit_one_page(
         step = _probe(heights, low, high, available)
         laid[step] = parsed.layout(steps[step].css())
         heights[step] = laid[step].height
-        if laid[step].count == 1:
+        if _fits(laid[step]):
             high = step
         else:
             low = step
     log.info("%s: tightened to step '%s' (%d renders)", brief.slug, steps[high].name, len(laid))
     return Fitted(laid[high], steps[high], len(laid))
+
+
+def _fits(pages: Pages) -> bool:
+    return pages.count == 1 and pages.clipped() is None
+
+
+def refuse_clipped(pages: Pages, source: str) -> None:
+    """DoesNotFitError if some text runs off the side of its page: the PDF would cut it."""
+    text = pages.clipped()
+    if text is not None:
+        shown = text if len(text) <= 60 else f"{text[:57]}…"
+        raise DoesNotFitError(
+            f"{source}: a line runs past the edge of the page and would be cut off: "
+            f"'{shown}'. Break it up, or give a long address a short link text: "
+            "[short text](https://…). (No PDF was written.)"
+        )
 
 
 def _overflowing(

@@ -16,6 +16,7 @@ from typing import Any
 
 import jinja2
 import yaml
+from jinja2.sandbox import SandboxedEnvironment
 
 from .assets import LAYOUTS_DIR
 from .content import suggest
@@ -56,7 +57,7 @@ class Layout:
         """One of the layout's templates rendered with `context` (autoescaped, strict)."""
         try:
             return self.environment.get_template(template).render(**context)
-        except jinja2.TemplateError as error:
+        except jinja2.TemplateError as error:  # SecurityError (the sandbox) included
             where = f"{getattr(error, 'filename', None) or self.folder}"
             line = getattr(error, "lineno", None)
             raise LayoutError(
@@ -128,8 +129,10 @@ def find_layout(name: str, project_root: Path | None) -> Layout:
 @cache
 def _environment(folder: Path) -> jinja2.Environment:
     """One environment per layout folder and process, so templates compile once; Jinja
-    reloads a template whose file changed (auto_reload)."""
-    return jinja2.Environment(
+    reloads a template whose file changed (auto_reload). Sandboxed: a layout downloaded
+    from somewhere can shape the page but cannot reach Python's internals (no
+    `__globals__`, no `os`), so it cannot run commands."""
+    return SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([folder, LAYOUTS_DIR]),  # built-in _shared/ partials
         autoescape=True,
         undefined=jinja2.StrictUndefined,

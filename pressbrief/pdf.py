@@ -8,6 +8,7 @@ from the HTML, so the same input gives the same bytes.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import mimetypes
@@ -15,43 +16,80 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 import weasyprint
-from weasyprint.formatting_structure.boxes import LineBox
+from weasyprint.formatting_structure.boxes import LineBox, TextBox
 from weasyprint.pdf import metadata
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from . import images
+from .config import size_in_bytes
+from .files import read_regular
+from .model import Limits
+
 log = logging.getLogger(__name__)
 
 
-class SandboxFetcher(URLFetcher):  # type: ignore[misc]
-    """Serves `file:` URLs inside `roots` and refuses everything else (logged, then raised)."""
+IMAGES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"})
+SERVED = IMAGES | {".otf", ".ttf", ".ttc", ".woff", ".woff2", ".css", ".icc", ".icm"}
+"""What a page may show: images, fonts, stylesheets, colour profiles. Nothing else a
+project holds (its YAML, a recipients CSV, messages) can reach a PDF."""
+PRIVATE = frozenset({"outbox", "sent", ".pressbrief", ".git"})
+"""Folders of a project that nothing in a PDF may come from."""
 
-    def __init__(self, roots: Iterable[Path]) -> None:
+
+class SandboxFetcher(URLFetcher):  # type: ignore[misc]
+    """Serves `file:` URLs of images, fonts, stylesheets and colour profiles inside
+    `roots`, outside their private folders, and images within `limits`; refuses everything
+    else (logged, noted in `refused`, then raised)."""
+
+    def __init__(self, roots: Iterable[Path], limits: Limits = Limits()) -> None:
         super().__init__(allowed_protocols={"file"}, allow_redirects=False)
         self.roots = tuple(root.resolve() for root in roots)
+        self.limits = limits
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         path = Path(url2pathname(unquote(parts.path))).resolve() if parts.scheme == "file" else None
-        if (
-            path is None
-            or parts.netloc not in ("", "localhost")
-            or not any(path.is_relative_to(root) for root in self.roots)
-        ):
-            self.refused.append(url)
-            log.warning(
-                "refused to fetch %s: only files inside %s are allowed",
-                url,
-                ", ".join(map(str, self.roots)),
-            )
-            raise ValueError(f"pressbrief does not fetch {url}")
+        root = next((r for r in self.roots if path and path.is_relative_to(r)), None)
+        if path is None or parts.netloc not in ("", "localhost") or root is None:
+            self._refuse(url, f"only files inside {', '.join(map(str, self.roots))} can be used")
+        assert path is not None and root is not None
+        if path.suffix.lower() not in SERVED:
+            self._refuse(url, "a page shows only images, fonts, stylesheets and colour profiles")
+        if PRIVATE & set(path.relative_to(root).parts):
+            self._refuse(url, "nothing in outbox/, sent/ or .pressbrief/ goes into a PDF")
+        image = path.suffix.lower() in IMAGES
+        try:
+            data = read_regular(path, size_in_bytes(self.limits.image_size) if image else None)
+        except OSError as error:
+            hint = " (limits.image_size in pressbrief.yaml)" if error.errno == errno.EFBIG else ""
+            self._refuse(url, f"{error.strerror}{hint}")
+        if image:
+            why = images.problem(data, self.limits.image_megapixels)
+            if why is not None:
+                self._refuse(url, why)
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
+        return URLFetcherResponse(path.as_uri(), data, {"Content-Type": mime})
+
+    def _refuse(self, url: str, why: str) -> NoReturn:
+        self.refused.append(f"{url}: {why}")
+        log.warning("refused to fetch %s: %s", url, why)
+        raise ValueError(f"pressbrief does not fetch {url}: {why}")
+
+
+ATTACHING = (
+    'the layout embeds a file in the PDF (rel="attachment"); pressbrief refuses attachments '
+    "from layouts, so no project file can travel inside a PDF"
+)
+
+
+_SLACK = 1.0  # points a text box may stick out of its page (rounding, italic overhang)
 
 
 class _Errors(logging.Handler):
@@ -95,9 +133,11 @@ class Renderer:
             url_fetcher=SandboxFetcher([font_folder]),
         )
 
-    def parse(self, html: str, css: str, base_url: str, roots: Iterable[Path]) -> Parsed:
+    def parse(
+        self, html: str, css: str, base_url: str, roots: Iterable[Path], limits: Limits
+    ) -> Parsed:
         """Parse `html` and its `css` once; lay them out as often as fit-to-page needs."""
-        fetcher = SandboxFetcher(roots)
+        fetcher = SandboxFetcher(roots, limits)
         return Parsed(
             weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher),
             fetcher,
@@ -147,6 +187,14 @@ class Parsed:
                 color_profiles=self.color_profiles,
                 pdf_variant="pdf/ua-1",
             )
+        attached = [
+            target
+            for page in rendered.pages
+            for kind, target, *_ in page.links
+            if kind == "attachment"
+        ]
+        if (rendered.metadata.attachments or attached) and ATTACHING not in self.errors:
+            self.errors.append(ATTACHING)
         return Pages(rendered, self.source + extra_css, self.errors)
 
 
@@ -189,6 +237,21 @@ class Pages:
                         lines += 1
                         words += len(text.split())
         return lines, words
+
+    def clipped(self) -> str | None:
+        """The first text that runs past the side of its page (a long unbroken token, say),
+        which the PDF would cut off; None when all text is inside its page."""
+        for page in self.rendered.pages:
+            box = page._page_box  # WeasyPrint 70's page box; read, never changed
+            left = box.content_box_x()
+            right = left + box.width
+            for text in box.descendants():
+                if isinstance(text, TextBox) and (
+                    text.position_x < left - _SLACK
+                    or text.position_x + text.margin_width() > right + _SLACK
+                ):
+                    return str(text.text)
+        return None
 
     def pdf(self, print_shop: bool = False) -> bytes:
         """The PDF: tagged PDF/UA-1, or for a print shop PDF/X-4 (tagged too), whose output

@@ -65,6 +65,7 @@ def render_pdf(brief: Brief, config: Config, allow_overflow: bool = False) -> tu
     assert brief.source is not None
     parsed, layout = parse_brief(brief, config)
     fitted = fit_one_page(parsed, layout.steps, brief, allow_overflow)
+    _check(parsed, brief.source)  # before the PDF is written: nothing refused is embedded
     data = fitted.pages.pdf(config.profile == "print")
     _check(parsed, brief.source)
     return fitted, data
@@ -79,8 +80,13 @@ def parse_brief(brief: Brief, config: Config) -> tuple[Parsed, Layout]:
 
 def render_document(html: str, source: Path, config: Config, layout: Layout) -> bytes:
     """One layout pass, no fitting (a kit's cover and contents); `source` names it in errors."""
+    from .fit import refuse_clipped
+
     parsed = _parse(html, source.parent, config, layout)
-    data = parsed.layout(layout.steps[0].css()).pdf(config.profile == "print")
+    pages = parsed.layout(layout.steps[0].css())
+    _check(parsed, source)
+    refuse_clipped(pages, str(source))
+    data = pages.pdf(config.profile == "print")
     _check(parsed, source)
     return data
 
@@ -89,16 +95,12 @@ def _parse(html: str, base: Path, config: Config, layout: Layout) -> Parsed:
     assert config.root is not None
     roots = (config.root, layout.folder, FONTS_DIR, COLOR_DIR)
     css = stylesheet(config, layout)
-    return renderer().parse(html, css, base.resolve().as_uri() + "/", roots)
+    return renderer().parse(html, css, base.resolve().as_uri() + "/", roots, config.limits)
 
 
 def _check(parsed: Parsed, source: Path) -> None:
     if parsed.fetcher.refused:
-        raise LayoutError(
-            f"{source}: refused to load "
-            + ", ".join(parsed.fetcher.refused)
-            + "; only files inside the project can be used"
-        )
+        raise LayoutError(f"{source}: refused to load " + "; ".join(parsed.fetcher.refused))
     if parsed.errors:
         raise LayoutError(f"{source}: " + "; ".join(parsed.errors))
 

@@ -1,0 +1,87 @@
+"""Image bytes → whether they may be drawn, checked before WeasyPrint decodes them.
+
+A raster picture's pixel count is read from its header (Pillow opens it lazily, without
+decoding it), so a decompression bomb is refused before it takes memory. An SVG is parsed
+and the elements it would draw are counted with every `<use>` expanded, without drawing
+anything, so a few hundred bytes of nested `<use>` cannot take minutes and gigabytes.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from xml.etree import ElementTree
+
+MAX_SVG_ELEMENTS = 50_000
+"""Most elements an SVG may draw once its `<use>` references are expanded (about four
+seconds of drawing on a small machine; real charts and maps use a few thousand)."""
+
+_XLINK = "{http://www.w3.org/1999/xlink}href"
+_RASTER = (b"\x89PNG", b"\xff\xd8", b"GIF8", b"RIFF", b"BM", b"II*\x00", b"MM\x00*")
+
+
+def problem(data: bytes, megapixels: int) -> str | None:
+    """Why the image in `data` may not be drawn, or None when it may."""
+    if data.startswith(_RASTER):
+        return _raster_problem(data, megapixels)
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        return _raster_problem(data, megapixels)  # WeasyPrint tries Pillow too
+    count = svg_elements(root, MAX_SVG_ELEMENTS)
+    if count > MAX_SVG_ELEMENTS:
+        return (
+            f"an SVG that draws more than {MAX_SVG_ELEMENTS:,} elements once its <use> "
+            "references are expanded (or refers to itself); simplify it or use a PNG"
+        )
+    return None
+
+
+def _raster_problem(data: bytes, megapixels: int) -> str | None:
+    from PIL import Image  # WeasyPrint's own dependency
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data)) as picture:
+                width, height = picture.size
+        except (OSError, ValueError, Image.DecompressionBombError):
+            return None  # not a picture Pillow knows: WeasyPrint reports it as such
+    if width * height > megapixels * 1_000_000:
+        return (
+            f"a picture of {width:,} × {height:,} pixels ({width * height / 1e6:.0f} "
+            f"megapixels); the limit is {megapixels} (limits.image_megapixels in "
+            "pressbrief.yaml): scale it down"
+        )
+    return None
+
+
+def svg_elements(root: ElementTree.Element, cap: int) -> int:
+    """How many elements `root` draws with its local `<use href="#id">` references
+    expanded, counted up to just over `cap` (a reference cycle counts as over)."""
+    by_id = {element.get("id"): element for element in root.iter() if element.get("id")}
+
+    def parts(element: ElementTree.Element) -> list[ElementTree.Element]:
+        found = list(element)
+        if element.tag.rpartition("}")[2] == "use":
+            target = (element.get("href") or element.get(_XLINK) or "").strip()
+            if target.startswith("#") and target[1:] in by_id:
+                found.append(by_id[target[1:]])
+        return found
+
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[ElementTree.Element, bool]] = [(root, False)]
+    while stack:  # depth first, without recursion: SVGs can nest thousands deep
+        element, children_done = stack.pop()
+        key = id(element)
+        if children_done:
+            sizes[key] = min(cap + 1, 1 + sum(sizes[id(part)] for part in parts(element)))
+            open_.discard(key)
+        elif key not in sizes:
+            if key in open_:
+                return cap + 1  # a <use> that contains itself
+            open_.add(key)
+            stack.append((element, True))
+            stack.extend((part, False) for part in parts(element) if id(part) not in sizes)
+    return sizes[id(root)]
