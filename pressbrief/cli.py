@@ -4,8 +4,8 @@ Exit codes: 0 success; 1 invalid content or config; 2 wrong command-line usage;
 3 a brief does not fit on one page; 4 layout or rendering error; 5 the PDF could not be
 written; 6 project folder or scaffolding problem; 7 a kit could not be assembled because
 one of its briefs failed; 8 an imposition that cannot be done; 9 a packet that cannot be
-emailed at all; 10 some messages were not accepted by the mail server. `build` exits with
-the code of its first failure.
+emailed at all; 10 some messages were not accepted by the mail server; 130 interrupted.
+`build` exits with the code of its first failure.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ Exit codes:
   9  a packet that cannot be emailed at all (no sender, over the size budget,
      no password for the login)
  10  some messages were not accepted by the mail server (they stay in outbox/)
+130  interrupted (Ctrl-C)
 """
 
 
@@ -335,9 +336,12 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as error:
         error.show()
         return error.exit_code
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        return 1
+    except click.exceptions.Abort:  # Ctrl-C (click turns KeyboardInterrupt into Abort)
+        click.echo(
+            "interrupted: every file already written is complete; nothing half-written is left",
+            err=True,
+        )
+        return 130
     except PressbriefError as error:
         click.echo(f"error: {error}", err=True)
         return error.exit_code
