@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from .content import suggest
 from .errors import ImposeError
+from .files import read_regular
 from .render import write_atomic
 
 if TYPE_CHECKING:  # pypdf is imported when something is imposed, not at start-up
@@ -117,7 +118,7 @@ def _read(source: Path) -> PdfReader:
     from pypdf.errors import PdfReadError
 
     try:
-        data = source.read_bytes()
+        data = read_regular(source)
     except OSError as error:
         raise ImposeError(f"{source}: cannot read it: {error.strerror}") from error
     if not data.startswith(b"%PDF-"):

@@ -21,6 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from .assets import LAYOUTS_DIR
 from .content import suggest
 from .errors import LayoutError
+from .files import read_regular
 
 LAYOUT_FILES = ("template.html", "layout.yaml")
 
@@ -51,7 +52,12 @@ class Layout:
     def stylesheet(self) -> str:
         """The layout's print CSS (style.css; a layout for email has none)."""
         css = self.folder / "style.css"
-        return css.read_text(encoding="utf-8") if css.is_file() else ""
+        if not css.exists():
+            return ""
+        try:
+            return read_regular(css).decode("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise LayoutError(f"{css}: cannot read the layout's stylesheet: {error}") from error
 
     def render(self, template: str = "template.html", **context: Any) -> str:
         """One of the layout's templates rendered with `context` (autoescaped, strict)."""
@@ -106,7 +112,7 @@ def _meta(file: Path) -> Any:
 
 @cache
 def _meta_of(file: Path, mtime: int) -> Any:
-    return yaml.safe_load(file.read_text(encoding="utf-8"))
+    return yaml.safe_load(read_regular(file).decode("utf-8"))
 
 
 def find_layout(name: str, project_root: Path | None) -> Layout:
@@ -114,6 +120,9 @@ def find_layout(name: str, project_root: Path | None) -> Layout:
     path = search_path(project_root)
     for folder in path:
         candidate = folder / name
+        for file in LAYOUT_FILES:  # a FIFO in a layout would block; name it instead
+            if (candidate / file).exists() and not (candidate / file).is_file():
+                raise LayoutError(f"{candidate / file}: not a regular file")
         if (candidate / "template.html").is_file():
             missing = [f for f in LAYOUT_FILES if not (candidate / f).is_file()]
             if missing:

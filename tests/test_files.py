@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from pressbrief.files import check_regular, read_regular
+
+from .conftest import MINIMAL, run
 
 
 def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
@@ -30,3 +33,22 @@ def test_a_folder_and_an_oversized_file_are_refused(tmp_path: Path) -> None:
     link = tmp_path / "link.png"
     link.symlink_to(big)
     assert read_regular(link) == b"x" * 2000
+
+
+def test_commands_refuse_a_fifo_by_name(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = project(b=MINIMAL)
+    pipe = folder / "in.pdf"
+    os.mkfifo(pipe)
+    assert run("impose", pipe, "-o", folder / "out.pdf", "--layout", "2-up") == 8
+    assert f"{pipe}: cannot read it: is a FIFO (named pipe), not a regular file" in (
+        capsys.readouterr().err
+    )
+    own = folder / "layouts" / "issue-brief"
+    own.mkdir(parents=True)
+    os.mkfifo(own / "layout.yaml")
+    (own / "template.html").write_text("<p>{{ brief.title }}</p>")
+    assert run("render", folder / "content" / "b.yaml", "-o", folder / "b.pdf") == 4
+    assert f"{own / 'layout.yaml'}: not a regular file" in capsys.readouterr().err
+    assert not (folder / "b.pdf").exists()
