@@ -263,7 +263,10 @@ class _Build:
             for kit, output in zip(kits, kit_outputs, strict=True):
                 self._kit(kit, output, kit_jobs[kit.slug], results)
         finally:
-            self.cache.save()
+            try:
+                self.cache.save()
+            except OutputError as error:  # the PDFs are written; the next build renders more
+                log.warning("the cache index was not saved: %s", error)
         self.built.sort(key=lambda item: self._place(item.output))
         if self.failures:
             self.failures.sort(key=lambda item: item[0])
