@@ -174,9 +174,7 @@ class Pool:
         try:
             while waiting or busy:
                 while waiting and len(busy) < self.size:
-                    worker = self.idle.pop() if self.idle else _Worker(self.context)
-                    worker.give(waiting.pop())
-                    busy.append(worker)
+                    busy.append(self._start(waiting.pop()))
                 soonest = min(worker.deadline for worker in busy)
                 ready = wait(
                     [worker.connection for worker in busy],
@@ -203,6 +201,20 @@ class Pool:
         finally:
             for worker in busy:  # interrupted (Ctrl-C) or abandoned: stop what runs
                 worker.stop()
+
+    def _start(self, task: Task) -> _Worker:
+        """A worker computing `task`: an idle one, or a new one if none is idle (or the
+        idle one has died since, killed from outside)."""
+        while self.idle:
+            worker = self.idle.pop()
+            try:
+                worker.give(task)
+                return worker
+            except OSError:
+                worker.stop()
+        worker = _Worker(self.context)
+        worker.give(task)
+        return worker
 
     def _outcome(self, worker: _Worker, task: Task) -> tuple[Any, PressbriefError | None]:
         try:

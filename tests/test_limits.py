@@ -346,3 +346,14 @@ def test_text_off_the_page_edge_is_not_a_fit(
     err = capsys.readouterr().err
     assert "a line runs past the edge of the page and would be cut off" in err
     assert not (folder / "b.pdf").exists()
+
+
+def test_an_idle_worker_killed_from_outside_is_replaced(pool: Pool) -> None:
+    fine = Task("content/fine.yaml", sum, ((1, 2),), 30, GB)
+    ((_, value, _),) = pool.run([fine])
+    assert value == 3
+    for worker in pool.idle:
+        worker.process.kill()
+        worker.process.join()
+    ((_, value, error),) = pool.run([fine])
+    assert (value, error) == (3, None)
