@@ -482,10 +482,12 @@ def _check_characters(model: Brief | Kit, reader: Reader) -> None:
 def load_brief(
     file: Path, config: Config, types: list[str], problems: list[Problem]
 ) -> Brief | None:
-    """Read one brief, filling defaults from `config`; problems are appended, not raised.
+    """Read one brief, filling defaults from `config`; problems are appended, not raised
+    (None if there was any).
 
     `types` are the document types (layouts) available to the project.
     """
+    before = len(problems)
     brief, reader = read_model(Brief, file, problems)
     if brief is None:
         return None
@@ -502,7 +504,7 @@ def load_brief(
     assert config.root is not None
     _check_markdown(brief, config.root, reader)
     _check_characters(brief, reader)
-    return brief
+    return brief if len(problems) == before else None
 
 
 def load_briefs(files: list[Path], config: Config, types: list[str]) -> list[Brief]:
@@ -515,7 +517,9 @@ def load_briefs(files: list[Path], config: Config, types: list[str]) -> list[Bri
 
 
 def load_kit(file: Path, slugs: list[str], problems: list[Problem]) -> Kit | None:
-    """Read one kit definition; `slugs` are the briefs the project has."""
+    """Read one kit definition; `slugs` are the briefs the project has. Problems are
+    appended; a kit with problems is still returned (its fields at defaults where wrong) so
+    that its briefs can be checked in the same run; None if it could not be read at all."""
     kit, reader = read_model(Kit, file, problems)
     if kit is None:
         return None

@@ -235,3 +235,21 @@ def test_one_project_root_for_every_command(
     (folder / "sub" / "content").mkdir(parents=True)
     (folder / "pressbrief.yaml").write_text("paper: a4\n")
     assert project_root_of(folder / "sub" / "content" / "c.yaml") == folder
+
+
+def test_a_kit_and_its_briefs_in_the_first_round(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = project(a=MINIMAL + "lang: english\n")
+    (folder / "kits").mkdir()
+    kit = folder / "kits" / "k.yaml"
+    kit.write_text("title: K\nbriefs: [a, missing]\nduplex: maybe\n")
+    assert run("kit", kit) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.removeprefix("error: ").splitlines() == [
+        f"{folder / 'content' / 'a.yaml'}:5: lang: 'english' is not a language tag; expected "
+        "e.g. 'en', 'en-GB', 'fr', 'uk'",
+        f"{kit}:2: briefs[1]: no brief 'missing' in content/; available: a",
+        f"{kit}:3: duplex: expected true or false, got 'maybe'",
+    ]
