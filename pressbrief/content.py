@@ -41,14 +41,38 @@ _UNREADABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U0001000
 _BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 """Line breaks as YAML counts them, so a character's line matches the parser's lines."""
 _CONTROL_NAMES = (
-    *("NULL", "START OF HEADING", "START OF TEXT", "END OF TEXT", "END OF TRANSMISSION"),
-    *("ENQUIRY", "ACKNOWLEDGE", "ALERT", "BACKSPACE", "CHARACTER TABULATION", "LINE FEED"),
-    *("LINE TABULATION", "FORM FEED", "CARRIAGE RETURN", "SHIFT OUT", "SHIFT IN"),
-    *("DATA LINK ESCAPE", "DEVICE CONTROL ONE", "DEVICE CONTROL TWO", "DEVICE CONTROL THREE"),
-    *("DEVICE CONTROL FOUR", "NEGATIVE ACKNOWLEDGE", "SYNCHRONOUS IDLE"),
-    *("END OF TRANSMISSION BLOCK", "CANCEL", "END OF MEDIUM", "SUBSTITUTE", "ESCAPE"),
-    *("INFORMATION SEPARATOR FOUR", "INFORMATION SEPARATOR THREE"),
-    *("INFORMATION SEPARATOR TWO", "INFORMATION SEPARATOR ONE"),
+    "NULL",
+    "START OF HEADING",
+    "START OF TEXT",
+    "END OF TEXT",
+    "END OF TRANSMISSION",
+    "ENQUIRY",
+    "ACKNOWLEDGE",
+    "ALERT",
+    "BACKSPACE",
+    "CHARACTER TABULATION",
+    "LINE FEED",
+    "LINE TABULATION",
+    "FORM FEED",
+    "CARRIAGE RETURN",
+    "SHIFT OUT",
+    "SHIFT IN",
+    "DATA LINK ESCAPE",
+    "DEVICE CONTROL ONE",
+    "DEVICE CONTROL TWO",
+    "DEVICE CONTROL THREE",
+    "DEVICE CONTROL FOUR",
+    "NEGATIVE ACKNOWLEDGE",
+    "SYNCHRONOUS IDLE",
+    "END OF TRANSMISSION BLOCK",
+    "CANCEL",
+    "END OF MEDIUM",
+    "SUBSTITUTE",
+    "ESCAPE",
+    "INFORMATION SEPARATOR FOUR",
+    "INFORMATION SEPARATOR THREE",
+    "INFORMATION SEPARATOR TWO",
+    "INFORMATION SEPARATOR ONE",
 )
 """Unicode's names (aliases) of U+0000 to U+001F, which `unicodedata.name` does not know."""
 MAX_CONTROLS_REPORTED = 10
@@ -165,10 +189,12 @@ class Reader:
         self.invalid: set[str] = set()
         """Fields already reported as wrong or missing."""
 
-    def problem(self, node: yaml.Node | None, path: str, message: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else 1
-        self.problems.append(Problem(self.file, line, path, message))
-        self.invalid.add(path)
+    def problem(self, node: yaml.Node, path: str, message: str, value: bool = True) -> None:
+        """A problem with the `value` of the field at `path` (remembered as invalid), or
+        (value=False) with a key written at `path`."""
+        self.problems.append(Problem(self.file, node.start_mark.line + 1, path, message))
+        if value:
+            self.invalid.add(path)
 
     def problem_at(self, path: str, message: str) -> None:
         """A problem found after reading, placed at the line where `path` was written;
@@ -195,20 +221,20 @@ class Reader:
         ok = True
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problem(key_node, path, f"a key must be text, got {_describe(key_node)}")
+                message = f"a key must be text, got {_describe(key_node)}"
+                self.problem(key_node, path, message, value=False)
                 ok = False
                 continue
             key = str(key_node.value)
             where = f"{path}.{key}" if path else key
             if key not in fields:
                 allowed = ", ".join(fields)
-                self.problem(
-                    key_node, where, f"unknown field{suggest(key, fields)}; allowed: {allowed}"
-                )
+                message = f"unknown field{suggest(key, fields)}; allowed: {allowed}"
+                self.problem(key_node, where, message, value=False)
                 ok = False
                 continue
             if key in seen:
-                self.problem(key_node, where, "given twice")
+                self.problem(key_node, where, "given twice", value=False)
                 ok = False
                 continue
             seen.add(key)
@@ -270,14 +296,16 @@ class Reader:
     def scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             return node
+        if node.tag == _TIMESTAMP:  # also `!!timestamp x`, which PyYAML cannot read
+            return self.timestamp(node.value)
         try:
             return self.loader.construct_object(node, deep=True)
-        except (yaml.constructor.ConstructorError, ValueError):
-            return node.value  # e.g. 2016-13-45: reported as text where a date was expected
+        except (yaml.constructor.ConstructorError, ValueError, KeyError):
+            return node.value  # e.g. `!!bool maybe`: reported as text where a bool was expected
 
     def timestamp(self, text: str) -> Any:
-        """Quoted text that YAML would read as a date or date-time unquoted, read as one;
-        any other text (e.g. '2016-13-45') as it is."""
+        """Text that YAML reads as a date or date-time (quoted or not), read as one; any
+        other text (e.g. '2016-13-45') as it is."""
         if not self.loader.timestamp_regexp.match(text):
             return text
         try:
@@ -299,6 +327,9 @@ class Reader:
             text = str(raw).strip()
             if not text:
                 self.problem(node, path, "is empty; write some text or leave the field out")
+                return None, False
+            if control := _UNREADABLE.search(text):  # written as an escape, e.g. "\x1b"
+                self.problem(node, path, f"{_what(control[0])} written as an escape; delete it")
                 return None, False
             return text, True
         if hint is int:
@@ -404,8 +435,8 @@ def read_model(
         message = f"{control.what} at column {control.column}; {advice}"
         problems.append(Problem(file, control.line, reader.field_at(control.line), message))
     if more:
-        message = f"and {more} more such characters further on"
-        problems.append(Problem(file, controls[-1].line, "", message))
+        last = problems[-1]
+        problems.append(dataclasses.replace(last, message=f"and {more} more after this one"))
     return model, reader
 
 
@@ -440,7 +471,7 @@ def _check_markdown(brief: Brief, root: Path, reader: Reader) -> None:
                     f"image '{image.src}' has no alt text; write it as "
                     f"![what the image shows]({image.src})",
                 )
-            if ":" in image.src.split("/")[0]:
+            if ":" in image.src.split("/")[0] or "\0" in unquote(image.src):
                 reader.problem_at(
                     name,
                     f"image '{image.src}' is not a file in the project; "
@@ -534,6 +565,10 @@ def load_kit(file: Path, slugs: list[str], problems: list[Problem]) -> Kit | Non
             )
         elif slug in seen:
             reader.problem_at(where, f"'{slug}' is listed twice")
+        elif slugs.count(slug) > 1:
+            reader.problem_at(
+                where, f"'{slug}' is two files in content/, {slug}.yaml and {slug}.yml; remove one"
+            )
         seen.add(slug)
     _check_lang(kit.lang, reader)
     _check_characters(kit, reader)

@@ -32,6 +32,7 @@ def test_control_characters_are_named_at_their_line_and_column(
         "    An \x1b[31mescape.\n"
         "speeker: x\n"
         "# a comment \x7f\n"
+        'series: "escaped \\x1b and \\0"\n'
     )
     folder = project(p=text)
     code, lines = check(folder, capsys)
@@ -49,9 +50,26 @@ def test_control_characters_are_named_at_their_line_and_column(
         "tags, lang, status, embargo",
         f"{file}:10: control character U+007F (DELETE) at column 13; "
         "delete it (such characters often come from pasting out of Word or a PDF)",
+        f"{file}:11: series: control character U+001B (ESCAPE) written as an escape; delete it",
     ]
     assert run("render", file) == 1
     assert "p.yaml:2: summary: control character U+000B" in capsys.readouterr().err
+    file.write_text(MINIMAL + "analysis: '" + "x\x01\x86" * 6 + "'\n")
+    (folder / "pressbrief.yaml").write_text("organization:\n  name: Us\x07\n")
+    code, lines = check(folder, capsys)
+    config = folder / "pressbrief.yaml"
+    assert lines == [
+        f"{config}:2: organization.name: control character U+0007 (ALERT) at column 11; "
+        "delete it (such characters often come from pasting out of Word or a PDF)"
+    ]
+    (folder / "pressbrief.yaml").write_text("")
+    code, lines = check(folder, capsys)
+    assert len(lines) == 11
+    assert lines[-2:] == [
+        f"{file}:5: analysis: control character U+0086 (a C1 control) at column 26; "
+        "delete it (such characters often come from pasting out of Word or a PDF)",
+        f"{file}:5: analysis: and 2 more after this one",
+    ]
 
 
 def test_markdown_nested_too_deeply_is_refused_before_rendering(
@@ -80,13 +98,19 @@ def test_a_key_that_is_a_list_and_yaml_nested_too_deeply(
 ) -> None:
     key = "[" * 250 + "]" * 250
     deep = "[" * 1000 + "]" * 1000
-    folder = project(key=MINIMAL + f"{key}: 1\n", deep=f"title: {deep}\n")
+    statement = "statement:\n  [x]: 1\n  quote: See ![](m.png)\n"
+    folder = project(key=MINIMAL + f"{key}: 1\n" + statement, deep=f"title: {deep}\n")
     code, lines = check(folder, capsys)
     content = folder / "content"
     assert code == 1
     assert lines == [
         f"{content / 'deep.yaml'}:1: not valid YAML: exceeded maximum nesting depth",
         f"{content / 'key.yaml'}:5: a key must be text, got a list",
+        f"{content / 'key.yaml'}:7: statement: a key must be text, got a list",
+        f"{content / 'key.yaml'}:8: statement.quote: image 'm.png' has no alt text; write it as "
+        "![what the image shows](m.png)",
+        f"{content / 'key.yaml'}:8: statement.quote: image 'm.png' not found (looked for "
+        f"{content / 'm.png'})",
     ]
 
 
@@ -145,6 +169,9 @@ def test_two_files_with_one_slug(
 ) -> None:
     folder = project(x=MINIMAL, y=MINIMAL)
     shutil.copy(folder / "content" / "x.yaml", folder / "content" / "x.yml")
+    (folder / "kits").mkdir()
+    kit = folder / "kits" / "k.yaml"
+    kit.write_text("title: K\nbriefs: [y, x]\n")
     code, lines = check(folder, capsys)
     content = folder / "content"
     assert code == 1
@@ -153,7 +180,10 @@ def test_two_files_with_one_slug(
         "rename or remove one",
         f"{content / 'x.yml'}:1: x.yaml and x.yml would both be written as x.pdf; "
         "rename or remove one",
+        f"{kit}:2: briefs[1]: 'x' is two files in content/, x.yaml and x.yml; remove one",
     ]
+    assert run("kit", kit) == 1
+    assert "k.yaml:2: briefs[1]: 'x' is two files in content/" in capsys.readouterr().err
 
 
 def test_quoted_dates_are_dates(
