@@ -283,3 +283,22 @@ def test_a_kit_and_its_briefs_in_the_first_round(
         f"{kit}:2: briefs[1]: no brief 'missing' in content/; available: a",
         f"{kit}:3: duplex: expected true or false, got 'maybe'",
     ]
+
+
+def test_odd_yaml_values_are_problems(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    brief = MINIMAL + "date: !!timestamp soon\nanalysis: '![a chart](%00.png)'\n"
+    folder = project(b=brief)
+    (folder / "kits").mkdir()
+    kit = folder / "kits" / "k.yaml"
+    kit.write_text("title: K\nbriefs: [b]\nduplex: !!bool maybe\n")
+    code, lines = check(folder, capsys)
+    file = folder / "content" / "b.yaml"
+    assert code == 1
+    assert lines == [
+        f"{file}:5: date: expected a date as YYYY-MM-DD, e.g. 2016-10-10; got 'soon'",
+        f"{file}:6: analysis: image '%00.png' is not a file in the project; images must be "
+        "local files (no network at render time)",
+        f"{kit}:3: duplex: expected true or false, got 'maybe'",
+    ]
