@@ -137,6 +137,7 @@ def test_only_regular_files_are_read(
     content = folder / "content"
     os.mkfifo(content / "pipe.yaml")
     os.mkfifo(content / "chart.png")
+    (content / ".#b.yaml").symlink_to("someone@host.1234")  # an editor's lock: not a brief
     (folder / "pressbrief.yaml").mkdir()
     code, lines = check(folder, capsys)
     assert code == 1
