@@ -84,6 +84,8 @@ class _Control(NamedTuple):
 
     line: int
     column: int
+    offset: int
+    """Where it was in the text once such characters are deleted (what the parser saw)."""
     what: str
 
 
@@ -104,11 +106,12 @@ def _controls(text: str) -> tuple[list[_Control], int]:
     matches = list(_UNREADABLE.finditer(text))
     found = []
     line, line_start, position = 1, 0, 0
-    for match in matches[:MAX_CONTROLS_REPORTED]:
+    for deleted, match in enumerate(matches[:MAX_CONTROLS_REPORTED]):
         for line_break in _BREAK.finditer(text, position, match.start()):
             line, line_start = line + 1, line_break.end()
         position = match.start()
-        found.append(_Control(line, position - line_start + 1, _what(match[0])))
+        column = position - line_start + 1
+        found.append(_Control(line, column, position - deleted, _what(match[0])))
     return found, len(matches) - len(found)
 
 
@@ -184,8 +187,10 @@ class Reader:
         self.file = file
         self.problems = problems
         self.loader = yaml.SafeLoader("")
-        self.spans: dict[str, tuple[int, int]] = {}
-        """Each field's first and last line."""
+        self.lines: dict[str, int] = {}
+        """The line where each field's value starts."""
+        self.extents: dict[str, tuple[int, int]] = {}
+        """Where each field's value starts and ends, as offsets in the text."""
         self.invalid: set[str] = set()
         """Fields already reported as wrong or missing."""
 
@@ -201,12 +206,13 @@ class Reader:
         ignored when `path` (or what holds it) was already reported as wrong or missing."""
         if any(path == p or path.startswith((f"{p}.", f"{p}[")) for p in self.invalid):
             return
-        self.problems.append(Problem(self.file, self.spans.get(path, (1, 1))[0], path, message))
+        self.problems.append(Problem(self.file, self.lines.get(path, 1), path, message))
 
-    def field_at(self, line: int) -> str:
-        """The innermost field written on `line`, or '' (a comment, an unknown key)."""
-        around = [p for p, (first, last) in self.spans.items() if first <= line <= last]
-        return max(around, key=lambda p: (self.spans[p][0], len(p)), default="")
+    def field_at(self, offset: int) -> str:
+        """The innermost field whose value holds the text at `offset`, or '' (a key, a
+        comment, an unknown field's value)."""
+        around = [p for p, (start, end) in self.extents.items() if start <= offset <= end]
+        return max(around, key=lambda p: (self.extents[p][0], len(p)), default="")
 
     def model(self, cls: type[T], node: yaml.Node, path: str) -> tuple[T | None, bool]:
         """The model in `node` and whether every field was right; a model with wrong or
@@ -254,9 +260,8 @@ class Reader:
     def value(self, hint: Any, node: yaml.Node, path: str) -> tuple[Any, bool]:
         """The value of `node` for a field of type `hint`, and whether it is right; a wrong
         value is reported and given as None (a nested model: as far as it was right)."""
-        end = node.end_mark
-        last = end.line if end.column or end.line == node.start_mark.line else end.line - 1
-        self.spans[path] = (node.start_mark.line + 1, last + 1)
+        self.lines[path] = node.start_mark.line + 1
+        self.extents[path] = (node.start_mark.index, node.end_mark.index)
         origin = typing.get_origin(hint)
         args = typing.get_args(hint)
         if origin in (types.UnionType, typing.Union):
@@ -433,7 +438,7 @@ def read_model(
     advice = "delete it (such characters often come from pasting out of Word or a PDF)"
     for control in controls:
         message = f"{control.what} at column {control.column}; {advice}"
-        problems.append(Problem(file, control.line, reader.field_at(control.line), message))
+        problems.append(Problem(file, control.line, reader.field_at(control.offset), message))
     if more:
         last = problems[-1]
         problems.append(dataclasses.replace(last, message=f"and {more} more after this one"))

@@ -33,6 +33,7 @@ def test_control_characters_are_named_at_their_line_and_column(
         "speeker: x\n"
         "# a comment \x7f\n"
         'series: "escaped \\x1b and \\0"\n'
+        "tags: [one, tw\x0co]\n"
     )
     folder = project(p=text)
     code, lines = check(folder, capsys)
@@ -51,6 +52,8 @@ def test_control_characters_are_named_at_their_line_and_column(
         f"{file}:10: control character U+007F (DELETE) at column 13; "
         "delete it (such characters often come from pasting out of Word or a PDF)",
         f"{file}:11: series: control character U+001B (ESCAPE) written as an escape; delete it",
+        f"{file}:12: tags[1]: control character U+000C (FORM FEED) at column 15; "
+        "delete it (such characters often come from pasting out of Word or a PDF)",
     ]
     assert run("render", file) == 1
     assert "p.yaml:2: summary: control character U+000B" in capsys.readouterr().err
