@@ -214,22 +214,20 @@ class Reader:
         around = [p for p, (start, end) in self.extents.items() if start <= offset <= end]
         return max(around, key=lambda p: (self.extents[p][0], len(p)), default="")
 
-    def model(self, cls: type[T], node: yaml.Node, path: str) -> tuple[T | None, bool]:
-        """The model in `node` and whether every field was right; a model with wrong or
-        missing fields (blank) is still returned for the checks that follow reading."""
+    def model(self, cls: type[T], node: yaml.Node, path: str) -> T | None:
+        """The model in `node`, None if it is not a mapping; wrong or missing fields are
+        reported and left at their default (or blank) for the checks that follow reading."""
         if not isinstance(node, yaml.MappingNode):
             self.problem(node, path, f"expected a mapping of fields, got {_describe(node)}")
-            return None, False
+            return None
         fields = {f.name: f for f in user_fields(cls)}
         hints = typing.get_type_hints(cls)
         values: dict[str, Any] = {}
         seen: set[str] = set()
-        ok = True
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 message = f"a key must be text, got {_describe(key_node)}"
                 self.problem(key_node, path, message, value=False)
-                ok = False
                 continue
             key = str(key_node.value)
             where = f"{path}.{key}" if path else key
@@ -237,29 +235,26 @@ class Reader:
                 allowed = ", ".join(fields)
                 message = f"unknown field{suggest(key, fields)}; allowed: {allowed}"
                 self.problem(key_node, where, message, value=False)
-                ok = False
                 continue
             if key in seen:
                 self.problem(key_node, where, "given twice", value=False)
-                ok = False
                 continue
             seen.add(key)
-            value, good = self.value(hints[key], value_node, where)
-            ok = ok and good
-            if good or value is not None:  # a nested model with a wrong field is kept
+            value, usable = self.value(hints[key], value_node, where)
+            if usable:
                 values[key] = value
         for name, field in fields.items():
             if _required(field) and name not in values:
                 if name not in seen:
                     where = f"{path}.{name}" if path else name
                     self.problem(node, where, f"required field is missing: {field.metadata['doc']}")
-                    ok = False
                 values[name] = _blank(hints[name])
-        return cls(**values), ok
+        return cls(**values)
 
     def value(self, hint: Any, node: yaml.Node, path: str) -> tuple[Any, bool]:
-        """The value of `node` for a field of type `hint`, and whether it is right; a wrong
-        value is reported and given as None (a nested model: as far as it was right)."""
+        """The value of `node` for a field of type `hint`, and whether it is usable: a wrong
+        value is reported and not usable; a nested model or a list with wrong parts is
+        usable as far as it is right (the rest blank)."""
         self.lines[path] = node.start_mark.line + 1
         self.extents[path] = (node.start_mark.index, node.end_mark.index)
         origin = typing.get_origin(hint)
@@ -284,7 +279,8 @@ class Reader:
                 return None, False
             return raw, True
         if dataclasses.is_dataclass(hint):
-            return self.model(typing.cast(type, hint), node, path)
+            result = self.model(typing.cast(type, hint), node, path)
+            return result, result is not None
         return self.atom(hint, node, path)
 
     def sequence(self, item: Any, node: yaml.Node, path: str) -> tuple[Any, bool]:
@@ -295,8 +291,7 @@ class Reader:
             self.problem(node, path, "the list is empty; give at least one item or leave it out")
             return None, False
         results = [self.value(item, child, f"{path}[{i}]") for i, child in enumerate(node.value)]
-        items = tuple(_blank(item) if v is None else v for v, _ in results)
-        return items, all(good for _, good in results)
+        return tuple(v if usable else _blank(item) for v, usable in results), True
 
     def scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
@@ -434,7 +429,7 @@ def read_model(
     if node is None:
         model = cls() if empty_ok and len(problems) == before else None
     else:
-        model, _ = reader.model(cls, node, "")
+        model = reader.model(cls, node, "")
     advice = "delete it (such characters often come from pasting out of Word or a PDF)"
     for control in controls:
         message = f"{control.what} at column {control.column}; {advice}"
