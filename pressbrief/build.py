@@ -25,7 +25,7 @@ from .html import Entry, build_blank_html, build_kit_html
 from .layouts import available, find_layout
 from .model import Brief, Config, Kit
 from .printing import finish
-from .project import Project, open_project, project_root_of
+from .project import Project, open_project, project_root_of, slug_clashes
 from .render import render_document, render_summary, write_atomic
 from .workers import limited, shared_pool
 
@@ -84,7 +84,7 @@ def check_project(folder: Path) -> Checked:
     """Validate the config, every brief and every kit of the project in `folder`."""
     project = open_project(folder)
     types = available(project.root)
-    problems: list[Problem] = []
+    problems = [*slug_clashes(project.briefs), *slug_clashes(project.kits)]
     briefs = _valid(project.briefs, problems, lambda f, p: load_brief(f, project.config, types, p))
     slugs = [file.stem for file in project.briefs]
     kits = _valid(project.kits, problems, lambda f, p: load_kit(f, slugs, p))
@@ -94,14 +94,10 @@ def check_project(folder: Path) -> Checked:
 def _valid(
     files: Iterable[Path], problems: list[Problem], load: Callable[[Path, list[Problem]], T | None]
 ) -> list[T]:
-    """Load each file, keeping only those that loaded without a problem."""
-    loaded = []
-    for file in files:
-        before = len(problems)
-        item = load(file, problems)
-        if item is not None and len(problems) == before:
-            loaded.append(item)
-    return loaded
+    """Load each file, keeping only those without a problem (found now or before)."""
+    loaded = [(file, load(file, problems)) for file in files]
+    bad = {problem.file for problem in problems}
+    return [item for file, item in loaded if item is not None and file not in bad]
 
 
 def build_project(

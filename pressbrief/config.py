@@ -1,24 +1,28 @@
 """pressbrief.yaml → `Config`: finding the project, reading its config, checking brand,
 print and email values.
 
-`find_config` looks for the nearest pressbrief.yaml in a folder or above it, as git finds
-.git; without one the built-in defaults (`model.Config()`) apply and the folder of the
-brief is the project.
+One rule decides which project a file or folder belongs to (`project_root_of`), for every
+command: the folder of the nearest pressbrief.yaml in it or above it (as git finds .git).
+Without one the built-in defaults (`model.Config()`) apply, and the project is the folder
+itself, or for a file, the folder holding its content/ or kits/ folder, else its own folder.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 from . import fonts
-from .content import read_model, suggest
+from .content import read_model, suggest, unusable
 from .errors import ContentError, Problem
 from .model import Config
 
 CONFIG_NAME = "pressbrief.yaml"
+CONTENT_DIR = "content"
+KITS_DIR = "kits"
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _LENGTH = re.compile(r"\d+(\.\d+)?(mm|cm|in|pt)")
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(KB|MB|GB)", re.IGNORECASE)
@@ -28,22 +32,35 @@ _CMYK = re.compile(r"\d+(\.\d+)?( \d+(\.\d+)?){3}")
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest pressbrief.yaml in `start` (a folder or a file's folder) or above."""
+    """The nearest pressbrief.yaml in `start` (a folder or a file's folder) or above; one
+    that is not a readable file (a folder, a broken link) is found too, and refused when read."""
     folder = start.resolve()
     if not folder.is_dir():
         folder = folder.parent
     for candidate in (folder, *folder.parents):
-        if (candidate / CONFIG_NAME).is_file():
+        if os.path.lexists(candidate / CONFIG_NAME):
             return candidate / CONFIG_NAME
     return None
+
+
+def _root_without_config(start: Path) -> Path:
+    start = start.resolve()
+    if start.is_dir():
+        return start
+    return start.parent.parent if start.parent.name in (CONTENT_DIR, KITS_DIR) else start.parent
+
+
+def project_root_of(start: Path) -> Path:
+    """The project a file or folder belongs to, for every command (see the module's doc)."""
+    config = find_config(start)
+    return config.parent if config is not None else _root_without_config(start)
 
 
 def load_config(start: Path) -> Config:
     """The config of the project `start` belongs to; raises ContentError listing every problem."""
     file = find_config(start)
     if file is None:
-        folder = start.resolve() if start.is_dir() else start.resolve().parent
-        return Config(root=folder)
+        return Config(root=_root_without_config(start))
     problems: list[Problem] = []
     config, reader = read_model(Config, file, problems, empty_ok=True)
     if config is not None:
@@ -113,7 +130,7 @@ def _check(config: Config, problem: Callable[[str, str], None]) -> None:
         logo = (config.root / org.logo).resolve()
         if not logo.is_relative_to(config.root.resolve()):
             problem("organization.logo", f"'{org.logo}' is outside the project folder")
-        elif not logo.is_file():
-            problem("organization.logo", f"'{org.logo}' does not exist (looked for {logo})")
+        elif reason := unusable(logo):
+            problem("organization.logo", f"'{org.logo}' {reason}")
         if not org.logo_alt:
             problem("organization.logo", "a logo needs alternative text: add organization.logo_alt")

@@ -2,26 +2,31 @@
 
 Every problem in every file is collected (`Problem`) and raised together as one
 `ContentError`: wrong types, bad dates, missing or unknown keys (with "did you mean"),
-empty lists, images without alt text. YAML is parsed with the safe loader, aliases are
-refused (no alias bombs) and oversized files are refused before parsing.
+empty lists, images without alt text, control characters (named, at their line and
+column), Markdown nested too deeply to render. A file with a wrong field is still checked
+field by field, so one run reports all of its problems. Only regular files of bounded size
+are read (`files.read_regular`); YAML is parsed with the safe loader, nesting is bounded
+and aliases are refused (no alias bombs).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
+import errno
 import re
 import types
 import typing
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import unquote
 
 import yaml
 
 from . import fonts, markdown
 from .errors import ContentError, Problem
+from .files import check_regular, read_regular
 from .model import Brief, Config, Kit, strings, user_fields
 
 MAX_FILE_BYTES = 1_000_000
@@ -30,6 +35,87 @@ MAX_FILE_BYTES = 1_000_000
 T = TypeVar("T")
 _LANG = re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*")
 
+
+_UNREADABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters YAML does not allow in a file (its reader stops at the first one)."""
+_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+"""Line breaks as YAML counts them, so a character's line matches the parser's lines."""
+_CONTROL_NAMES = (
+    "NULL",
+    "START OF HEADING",
+    "START OF TEXT",
+    "END OF TEXT",
+    "END OF TRANSMISSION",
+    "ENQUIRY",
+    "ACKNOWLEDGE",
+    "ALERT",
+    "BACKSPACE",
+    "CHARACTER TABULATION",
+    "LINE FEED",
+    "LINE TABULATION",
+    "FORM FEED",
+    "CARRIAGE RETURN",
+    "SHIFT OUT",
+    "SHIFT IN",
+    "DATA LINK ESCAPE",
+    "DEVICE CONTROL ONE",
+    "DEVICE CONTROL TWO",
+    "DEVICE CONTROL THREE",
+    "DEVICE CONTROL FOUR",
+    "NEGATIVE ACKNOWLEDGE",
+    "SYNCHRONOUS IDLE",
+    "END OF TRANSMISSION BLOCK",
+    "CANCEL",
+    "END OF MEDIUM",
+    "SUBSTITUTE",
+    "ESCAPE",
+    "INFORMATION SEPARATOR FOUR",
+    "INFORMATION SEPARATOR THREE",
+    "INFORMATION SEPARATOR TWO",
+    "INFORMATION SEPARATOR ONE",
+)
+"""Unicode's names (aliases) of U+0000 to U+001F, which `unicodedata.name` does not know."""
+MAX_CONTROLS_REPORTED = 10
+"""Control characters named one by one in a file; the rest are counted."""
+
+
+class _Control(NamedTuple):
+    """A character YAML refuses, where it was, and what it is in words."""
+
+    line: int
+    column: int
+    offset: int
+    """Where it was in the text once such characters are deleted (what the parser saw)."""
+    what: str
+
+
+def _what(char: str) -> str:
+    code = ord(char)
+    if code < 0x20:
+        return f"control character U+{code:04X} ({_CONTROL_NAMES[code]})"
+    if code == 0x7F:
+        return "control character U+007F (DELETE)"
+    if code < 0xA0:
+        return f"control character U+{code:04X} (a C1 control)"
+    return f"noncharacter U+{code:04X}"
+
+
+def _controls(text: str) -> tuple[list[_Control], int]:
+    """The first `MAX_CONTROLS_REPORTED` characters of `text` YAML refuses, with their line
+    and column (from 1), and how many more there are."""
+    matches = list(_UNREADABLE.finditer(text))
+    found = []
+    line, line_start, position = 1, 0, 0
+    for deleted, match in enumerate(matches[:MAX_CONTROLS_REPORTED]):
+        for line_break in _BREAK.finditer(text, position, match.start()):
+            line, line_start = line + 1, line_break.end()
+        position = match.start()
+        column = position - line_start + 1
+        found.append(_Control(line, column, position - deleted, _what(match[0])))
+    return found, len(matches) - len(found)
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser where PyYAML has it (about ten times faster), else the pure-Python one."""
@@ -72,24 +158,65 @@ def _describe(node: yaml.Node) -> str:
     return repr(node.value)
 
 
+def _required(field: dataclasses.Field[Any]) -> bool:
+    return field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+
+
+def _blank(hint: Any) -> Any:
+    """A stand-in for a required field that is missing or wrong, so that the checks after
+    reading still run on the rest of the model; `Reader.problem_at` ignores checks of it."""
+    if typing.get_origin(hint) is tuple:
+        return ()
+    if hint is str:
+        return ""
+    if dataclasses.is_dataclass(hint):
+        model = typing.cast(type, hint)
+        hints = typing.get_type_hints(model)
+        return model(**{f.name: _blank(hints[f.name]) for f in user_fields(model) if _required(f)})
+    raise TypeError(f"required model field of type {hint!r} has no blank")  # a bug
+
+
 class Reader:
-    """Converts one file's YAML nodes into a model, collecting problems at their lines."""
+    """Converts one file's YAML nodes into a model, collecting problems at their lines.
+
+    A wrong or missing field is reported and left at its default (or a blank), and the
+    reader remembers it, so checks after reading (images, links, characters) run on every
+    other field without reporting it again."""
 
     def __init__(self, file: Path, problems: list[Problem]) -> None:
         self.file = file
         self.problems = problems
         self.loader = yaml.SafeLoader("")
         self.lines: dict[str, int] = {}
+        """The line where each field's value starts."""
+        self.extents: dict[str, tuple[int, int]] = {}
+        """Where each field's value starts and ends, as offsets in the text."""
+        self.invalid: set[str] = set()
+        """Fields already reported as wrong or missing."""
 
-    def problem(self, node: yaml.Node | None, path: str, message: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else 1
-        self.problems.append(Problem(self.file, line, path, message))
+    def problem(self, node: yaml.Node, path: str, message: str, value: bool = True) -> None:
+        """A problem with the `value` of the field at `path` (remembered as invalid), or
+        (value=False) with a key written at `path`."""
+        self.problems.append(Problem(self.file, node.start_mark.line + 1, path, message))
+        if value:
+            self.invalid.add(path)
 
     def problem_at(self, path: str, message: str) -> None:
-        """A problem found after reading, placed at the line where `path` was written."""
+        """A problem found after reading, placed at the line where `path` was written;
+        ignored when `path` (or what holds it) was already reported as wrong or missing."""
+        if any(path == p or path.startswith((f"{p}.", f"{p}[")) for p in self.invalid):
+            return
         self.problems.append(Problem(self.file, self.lines.get(path, 1), path, message))
 
+    def field_at(self, offset: int) -> str:
+        """The innermost field whose value holds the text at `offset`, or '' (a key, a
+        comment, an unknown field's value)."""
+        around = [p for p, (start, end) in self.extents.items() if start <= offset <= end]
+        return max(around, key=lambda p: (self.extents[p][0], len(p)), default="")
+
     def model(self, cls: type[T], node: yaml.Node, path: str) -> T | None:
+        """The model in `node`, None if it is not a mapping; wrong or missing fields are
+        reported and left at their default (or blank) for the checks that follow reading."""
         if not isinstance(node, yaml.MappingNode):
             self.problem(node, path, f"expected a mapping of fields, got {_describe(node)}")
             return None
@@ -97,38 +224,39 @@ class Reader:
         hints = typing.get_type_hints(cls)
         values: dict[str, Any] = {}
         seen: set[str] = set()
-        ok = True
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                message = f"a key must be text, got {_describe(key_node)}"
+                self.problem(key_node, path, message, value=False)
+                continue
             key = str(key_node.value)
             where = f"{path}.{key}" if path else key
             if key not in fields:
                 allowed = ", ".join(fields)
-                self.problem(
-                    key_node, where, f"unknown field{suggest(key, fields)}; allowed: {allowed}"
-                )
-                ok = False
+                message = f"unknown field{suggest(key, fields)}; allowed: {allowed}"
+                self.problem(key_node, where, message, value=False)
                 continue
             if key in seen:
-                self.problem(key_node, where, "given twice")
-                ok = False
+                self.problem(key_node, where, "given twice", value=False)
                 continue
             seen.add(key)
-            value, good = self.value(hints[key], value_node, where)
-            ok = ok and good
-            values[key] = value
+            value, usable = self.value(hints[key], value_node, where)
+            if usable:
+                values[key] = value
         for name, field in fields.items():
-            required = (
-                field.default is dataclasses.MISSING
-                and field.default_factory is dataclasses.MISSING
-            )
-            if required and name not in seen:
-                where = f"{path}.{name}" if path else name
-                self.problem(node, where, f"required field is missing: {field.metadata['doc']}")
-                ok = False
-        return cls(**values) if ok else None
+            if _required(field) and name not in values:
+                if name not in seen:
+                    where = f"{path}.{name}" if path else name
+                    self.problem(node, where, f"required field is missing: {field.metadata['doc']}")
+                values[name] = _blank(hints[name])
+        return cls(**values)
 
     def value(self, hint: Any, node: yaml.Node, path: str) -> tuple[Any, bool]:
+        """The value of `node` for a field of type `hint`, and whether it is usable: a wrong
+        value is reported and not usable; a nested model or a list with wrong parts is
+        usable as far as it is right (the rest blank)."""
         self.lines[path] = node.start_mark.line + 1
+        self.extents[path] = (node.start_mark.index, node.end_mark.index)
         origin = typing.get_origin(hint)
         args = typing.get_args(hint)
         if origin in (types.UnionType, typing.Union):
@@ -158,23 +286,37 @@ class Reader:
     def sequence(self, item: Any, node: yaml.Node, path: str) -> tuple[Any, bool]:
         if not isinstance(node, yaml.SequenceNode):
             self.problem(node, path, f"expected a list, got {_describe(node)}")
-            return (), False
+            return None, False
         if not node.value:
             self.problem(node, path, "the list is empty; give at least one item or leave it out")
-            return (), False
+            return None, False
         results = [self.value(item, child, f"{path}[{i}]") for i, child in enumerate(node.value)]
-        return tuple(v for v, _ in results), all(good for _, good in results)
+        return tuple(v if usable else _blank(item) for v, usable in results), True
 
     def scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             return node
+        if node.tag == _TIMESTAMP:  # also `!!timestamp x`, which PyYAML cannot read
+            return self.timestamp(node.value)
         try:
             return self.loader.construct_object(node, deep=True)
-        except (yaml.constructor.ConstructorError, ValueError):
-            return node.value  # e.g. 2016-13-45: reported as text where a date was expected
+        except (yaml.constructor.ConstructorError, ValueError, KeyError):
+            return node.value  # e.g. `!!bool maybe`: reported as text where a bool was expected
+
+    def timestamp(self, text: str) -> Any:
+        """Text that YAML reads as a date or date-time (quoted or not), read as one; any
+        other text (e.g. '2016-13-45') as it is."""
+        if not self.loader.timestamp_regexp.match(text):
+            return text
+        try:
+            return self.loader.construct_yaml_timestamp(yaml.ScalarNode(_TIMESTAMP, text))
+        except ValueError:
+            return text
 
     def atom(self, hint: Any, node: yaml.Node, path: str) -> tuple[Any, bool]:
         raw = self.scalar(node)
+        if hint in (date, datetime) and isinstance(raw, str):
+            raw = self.timestamp(raw)  # date: "2016-10-10" is a date too
         if hint is str:
             if isinstance(raw, yaml.Node) or raw is None:
                 self.problem(node, path, f"expected text, got {_describe(node)}")
@@ -185,6 +327,9 @@ class Reader:
             text = str(raw).strip()
             if not text:
                 self.problem(node, path, "is empty; write some text or leave the field out")
+                return None, False
+            if control := _UNREADABLE.search(text):  # written as an escape, e.g. "\x1b"
+                self.problem(node, path, f"{_what(control[0])} written as an escape; delete it")
                 return None, False
             return text, True
         if hint is int:
@@ -227,37 +372,44 @@ class Reader:
         raise TypeError(f"model field type {hint!r} has no reader")  # a bug, not bad input
 
 
-def _parse(file: Path, problems: list[Problem], empty_ok: bool = False) -> yaml.Node | None:
+def _parse(
+    file: Path, problems: list[Problem], empty_ok: bool
+) -> tuple[yaml.Node | None, list[_Control], int]:
+    """`file`'s YAML as nodes, once the characters YAML refuses are deleted, and those
+    characters (the first few, and how many more); problems that stop reading are appended."""
+    nothing: tuple[None, list[_Control], int] = None, [], 0
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.append(
-                Problem(file, 1, "", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
-            )
-            return None
-        text = file.read_text(encoding="utf-8")
+        text = read_regular(file, MAX_FILE_BYTES).decode("utf-8")
     except UnicodeDecodeError as error:
         problems.append(Problem(file, 1, "", f"not UTF-8 text ({error.reason})"))
-        return None
+        return nothing
     except OSError as error:
-        problems.append(Problem(file, 1, "", f"cannot read: {error.strerror}"))
-        return None
+        refused = error.errno in (errno.EINVAL, errno.EFBIG)  # not a regular file, too big
+        message = f"the file {error.strerror}" if refused else f"cannot read: {error.strerror}"
+        problems.append(Problem(file, 1, "", message))
+        return nothing
+    controls, more = _controls(text)
+    if controls:
+        text = _UNREADABLE.sub("", text)
     try:
         node = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
         problems.append(Problem(file, line, "", f"not valid YAML: {error.problem}"))
-        return None
+        return nothing
+    except RecursionError:  # only without libyaml, whose parser stops at 1000 levels
+        problems.append(Problem(file, 1, "", "not valid YAML: nested too deeply"))
+        return nothing
     alias = _first_alias(node) if node is not None else None
     if alias is not None:
         line = alias.start_mark.line + 1
         message = "not valid YAML: aliases (*name) are not allowed in pressbrief files"
         problems.append(Problem(file, line, "", message))
-        return None
+        return nothing
     if node is None and not empty_ok:
         problems.append(Problem(file, 1, "", "the file is empty"))
-    return node
+    return node, controls, more
 
 
 def read_model(
@@ -265,22 +417,53 @@ def read_model(
 ) -> tuple[T | None, Reader]:
     """Parse `file` into `cls`, appending every problem found to `problems`.
 
-    With `empty_ok`, an empty file (or one of comments only) gives the defaults. Also
-    returns the reader, whose `problem_at` places later checks at their field's line.
+    The model is valid only if no problem was appended: with wrong or missing fields it
+    holds defaults or blanks in their place, so that checks after reading can still run
+    (through the reader, whose `problem_at` places them at their field's line and skips
+    fields already reported). None when the file could not be read as a mapping at all.
+    With `empty_ok`, an empty file (or one of comments only) gives the defaults.
     """
     reader = Reader(file, problems)
     before = len(problems)
-    node = _parse(file, problems, empty_ok)
+    node, controls, more = _parse(file, problems, empty_ok)
     if node is None:
-        return (cls() if empty_ok and len(problems) == before else None), reader
-    return reader.model(cls, node, ""), reader
+        model = cls() if empty_ok and len(problems) == before else None
+    else:
+        model = reader.model(cls, node, "")
+    advice = "delete it (such characters often come from pasting out of Word or a PDF)"
+    for control in controls:
+        message = f"{control.what} at column {control.column}; {advice}"
+        problems.append(Problem(file, control.line, reader.field_at(control.offset), message))
+    if more:
+        last = problems[-1]
+        problems.append(dataclasses.replace(last, message=f"and {more} more after this one"))
+    return model, reader
+
+
+def unusable(path: Path) -> str | None:
+    """Why the input file `path` (an image, a logo) cannot be used, or None if it can:
+    it is missing, or not a regular file (a FIFO would block the render)."""
+    try:
+        check_regular(path)
+    except FileNotFoundError:
+        return f"not found (looked for {path})"
+    except OSError as error:
+        return str(error.strerror)
+    return None
 
 
 def _check_markdown(brief: Brief, root: Path, reader: Reader) -> None:
-    """Images in Markdown fields need alt text and a file inside the project `root`;
-    links need a safe scheme."""
+    """Markdown fields must not nest too deeply to render; images in them need alt text
+    and a file inside the project `root`; links need a safe scheme."""
     assert brief.source is not None
     for name, text in markdown.fields(brief):
+        depth = markdown.depth(text)
+        if depth > markdown.MAX_DEPTH:
+            reader.problem_at(
+                name,
+                f"Markdown nested {depth} levels deep (emphasis, links, lists or quotes "
+                f"inside each other); the limit is {markdown.MAX_DEPTH}",
+            )
         for image in markdown.images(text):
             if not image.alt.strip():
                 reader.problem_at(
@@ -288,7 +471,7 @@ def _check_markdown(brief: Brief, root: Path, reader: Reader) -> None:
                     f"image '{image.src}' has no alt text; write it as "
                     f"![what the image shows]({image.src})",
                 )
-            if ":" in image.src.split("/")[0]:
+            if ":" in image.src.split("/")[0] or "\0" in unquote(image.src):
                 reader.problem_at(
                     name,
                     f"image '{image.src}' is not a file in the project; "
@@ -298,8 +481,8 @@ def _check_markdown(brief: Brief, root: Path, reader: Reader) -> None:
             path = (brief.source.parent / unquote(image.src)).resolve()
             if not path.is_relative_to(root.resolve()):
                 reader.problem_at(name, f"image '{image.src}' is outside the project folder {root}")
-            elif not path.is_file():
-                reader.problem_at(name, f"image '{image.src}' not found (looked for {path})")
+            elif reason := unusable(path):
+                reader.problem_at(name, f"image '{image.src}' {reason}")
     for i, link in enumerate(brief.related):
         if not link.url.startswith(("http://", "https://", "mailto:")):
             reader.problem_at(
@@ -330,10 +513,12 @@ def _check_characters(model: Brief | Kit, reader: Reader) -> None:
 def load_brief(
     file: Path, config: Config, types: list[str], problems: list[Problem]
 ) -> Brief | None:
-    """Read one brief, filling defaults from `config`; problems are appended, not raised.
+    """Read one brief, filling defaults from `config`; problems are appended, not raised
+    (None if there was any).
 
     `types` are the document types (layouts) available to the project.
     """
+    before = len(problems)
     brief, reader = read_model(Brief, file, problems)
     if brief is None:
         return None
@@ -350,7 +535,7 @@ def load_brief(
     assert config.root is not None
     _check_markdown(brief, config.root, reader)
     _check_characters(brief, reader)
-    return brief
+    return brief if len(problems) == before else None
 
 
 def load_briefs(files: list[Path], config: Config, types: list[str]) -> list[Brief]:
@@ -363,7 +548,9 @@ def load_briefs(files: list[Path], config: Config, types: list[str]) -> list[Bri
 
 
 def load_kit(file: Path, slugs: list[str], problems: list[Problem]) -> Kit | None:
-    """Read one kit definition; `slugs` are the briefs the project has."""
+    """Read one kit definition; `slugs` are the briefs the project has. Problems are
+    appended; a kit with problems is still returned (its fields at defaults where wrong) so
+    that its briefs can be checked in the same run; None if it could not be read at all."""
     kit, reader = read_model(Kit, file, problems)
     if kit is None:
         return None
@@ -378,6 +565,10 @@ def load_kit(file: Path, slugs: list[str], problems: list[Problem]) -> Kit | Non
             )
         elif slug in seen:
             reader.problem_at(where, f"'{slug}' is listed twice")
+        elif slugs.count(slug) > 1:
+            reader.problem_at(
+                where, f"'{slug}' is two files in content/, {slug}.yaml and {slug}.yml; remove one"
+            )
         seen.add(slug)
     _check_lang(kit.lang, reader)
     _check_characters(kit, reader)

@@ -1,7 +1,10 @@
-"""Markdown text fields → safe HTML fragments, and the images they reference.
+"""Markdown text fields → safe HTML fragments, the images they reference, and how deeply
+they nest.
 
 CommonMark with typographic quotes and dashes; raw HTML in content is escaped, never
 interpreted, and markdown-it's link validation refuses `javascript:` and similar schemes.
+Validation refuses text nested deeper than `MAX_DEPTH` (`depth`): hundreds of emphasis
+marks inside each other would otherwise exhaust the PDF engine's recursion when rendered.
 """
 
 from __future__ import annotations
@@ -16,12 +19,16 @@ from markupsafe import Markup
 
 from .model import strings
 
+MAX_DEPTH = 20
+"""The deepest nesting of elements (paragraphs, lists, quotes, emphasis, links) allowed in
+one text; markdown-it stops block nesting there itself (its maxNesting), `depth` measures
+the rest."""
+
 
 @cache
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
-        ["replacements", "smartquotes"]
-    )
+    options = {"html": False, "typographer": True, "maxNesting": MAX_DEPTH}
+    return MarkdownIt("commonmark", options).enable(["replacements", "smartquotes"])
 
 
 def render(text: str) -> Markup:
@@ -42,15 +49,35 @@ class Image:
     alt: str
 
 
+@dataclass(frozen=True)
+class _Scan:
+    """What validation and the cache need from one text: its images and nesting depth."""
+
+    images: tuple[Image, ...]
+    depth: int
+
+
 @lru_cache(maxsize=4096)
-def images(text: str) -> tuple[Image, ...]:
-    """Every image in `text`, with its alt text ('' when none was given)."""
+def _scan(text: str) -> _Scan:
     found = []
+    depth = 0
     for token in _parser().parse(text):
+        depth = max(depth, token.level + max(token.nesting, 0))
         for child in token.children or []:
+            depth = max(depth, token.level + child.level + max(child.nesting, 0))
             if child.type == "image":
                 found.append(Image(str(child.attrGet("src") or ""), child.content))
-    return tuple(found)
+    return _Scan(tuple(found), depth)
+
+
+def images(text: str) -> tuple[Image, ...]:
+    """Every image in `text`, with its alt text ('' when none was given)."""
+    return _scan(text).images
+
+
+def depth(text: str) -> int:
+    """How many elements deep `text` nests once rendered (a plain paragraph is 1)."""
+    return _scan(text).depth
 
 
 def fields(model: Any) -> Iterator[tuple[str, str]]:

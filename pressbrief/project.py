@@ -1,21 +1,21 @@
 """Project folder → its config and brief files; slug → a new brief scaffolded from a template.
 
 A project is a folder with a pressbrief.yaml (or none: built-in defaults) and briefs in
-`content/*.yaml`.
+`content/*.yaml`; which project a file belongs to is `project_root_of` (from `config`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import find_config, load_config
-from .errors import ProjectError
+from .config import CONTENT_DIR, KITS_DIR, load_config
+from .config import project_root_of as project_root_of  # the one rule, beside find_config
+from .errors import Problem, ProjectError
 from .model import Config
 
-CONTENT_DIR = "content"
-KITS_DIR = "kits"
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -34,16 +34,6 @@ class Project:
         return self.config.root
 
 
-def project_root_of(file: Path) -> Path:
-    """The project a brief or kit file belongs to: the folder of the nearest
-    pressbrief.yaml, else the folder holding its content/ or kits/ folder."""
-    config = find_config(file)
-    if config is not None:
-        return config.parent
-    folder = file.resolve().parent
-    return folder.parent if folder.name in (CONTENT_DIR, KITS_DIR) else folder
-
-
 def open_project(folder: Path) -> Project:
     """The project in `folder` (its config found as `config.find_config` does)."""
     if not folder.is_dir():
@@ -60,11 +50,37 @@ def open_project(folder: Path) -> Project:
 
 
 def _yaml_files(folder: Path) -> tuple[Path, ...]:
+    """Every NAME.yaml and NAME.yml in `folder` but hidden ones (editor files); what is not
+    a regular file is listed too, to be refused by name when read."""
     if not folder.is_dir():
         return ()
     return tuple(
-        sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        sorted(
+            p
+            for p in folder.iterdir()
+            if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")
+        )
     )
+
+
+def slug_clashes(files: Iterable[Path]) -> list[Problem]:
+    """A problem for each of two or more files with one slug (x.yaml and x.yml): they
+    would be written to one PDF."""
+    by_slug: dict[str, list[Path]] = {}
+    for file in files:
+        by_slug.setdefault(file.stem, []).append(file)
+    return [
+        Problem(
+            file,
+            1,
+            "",
+            f"{' and '.join(f.name for f in same)} would both be written as "
+            f"{slug}.pdf; rename or remove one",
+        )
+        for slug, same in by_slug.items()
+        if len(same) > 1
+        for file in same
+    ]
 
 
 _TEMPLATE = """\
