@@ -20,9 +20,11 @@ import json
 import logging
 import os
 from contextlib import suppress
+from ctypes.util import find_library
 from dataclasses import dataclass
 from functools import cached_property
 from importlib.metadata import version
+from itertools import chain
 from pathlib import Path
 from typing import Any, TypedDict, get_type_hints
 from urllib.parse import unquote
@@ -95,9 +97,13 @@ _LIBRARIES = {
 
 
 def _library(name: str) -> ctypes.CDLL | None:
-    for candidate in _LIBRARIES[name]:
-        with suppress(OSError):
-            return ctypes.CDLL(candidate)
+    """The shared library `name`, found as WeasyPrint's cffi finds it: by one of its names,
+    else through `ctypes.util.find_library` (slower: only where no name loads)."""
+    names = _LIBRARIES[name]
+    for candidate in chain(names, (find_library(n) for n in names)):
+        if candidate is not None:
+            with suppress(OSError):
+                return ctypes.CDLL(candidate)
     return None
 
 
