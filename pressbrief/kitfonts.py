@@ -164,7 +164,8 @@ def _to_unicode(data: bytes) -> Iterator[tuple[int, str]]:
 
 def _stored_subset(path: Path, glyphs: list[int], store: Path) -> bytes:
     """`_subset`, kept in `store` under a digest of the font file, the glyphs and the
-    subsetter, behind a checksum of its bytes: a damaged one is made again (with a warning)."""
+    fontTools version, behind a checksum of its bytes: a damaged one is made again (with a
+    warning)."""
     digest = hashlib.sha256(path.read_bytes())
     digest.update(f"{VERSION} {fontTools.version} {_DROP_TABLES} {glyphs}".encode())
     kept = store / f"{digest.hexdigest()}.font"
