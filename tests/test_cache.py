@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -169,3 +171,15 @@ def test_another_subsetter_renders_again(
     use_subsetter("fonttools", monkeypatch)
     assert rebuild(folder) == {"b.pdf": "step 'comfortable', 1 layout pass"}
     assert rebuild(folder) == {"b.pdf": "up to date"}
+
+
+def test_a_build_with_nothing_to_do_does_not_import_weasyprint(built: Path) -> None:
+    """The engine's versions are read without WeasyPrint, whose import takes half a second."""
+    code = (
+        "import sys; from pressbrief.cli import main; "
+        f"rc = main(['build', {str(built)!r}, '--jobs', '1']); "
+        "assert 'weasyprint' not in sys.modules, 'WeasyPrint imported'; sys.exit(rc)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("up to date") == 3
