@@ -3,12 +3,15 @@ bad one is dropped, rebuilt and reported; the key names the libraries that make 
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import logging
 import re
 import subprocess
 import sys
 from collections.abc import Callable
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -25,7 +28,8 @@ KIT = "title: K\nbriefs: [a, b]\nduplex: true\n"
 @pytest.fixture
 def built(project: Callable[..., Path], with_logo: str) -> Path:
     """A project of two briefs and a duplex kit of both, built once."""
-    folder = project(with_logo, a=MINIMAL, b=MINIMAL.replace("Minimal", "Second"))
+    config = with_logo + "contact:\n  name: Press\n  email: press@org.example\n"
+    folder = project(config, a=MINIMAL, b=MINIMAL.replace("Minimal", "Second"))
     (folder / "kits").mkdir()
     (folder / "kits" / "k.yaml").write_text(KIT)
     build_project(folder, None, BuildOptions(jobs=1))
@@ -183,3 +187,21 @@ def test_a_build_with_nothing_to_do_does_not_import_weasyprint(built: Path) -> N
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("up to date") == 3
+
+
+def test_a_damaged_cached_kit_is_never_emailed(
+    built: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    good = outputs(built)["kits/k.pdf"]
+    cached = cached_pdf(built, "PRESS KIT", pages=7)
+    cached.write_bytes(cached.read_bytes()[:2000])
+    (built / "dist" / "kits" / "k.pdf").unlink()
+    (built / "reporters.csv").write_text("email,name\nann@paper.example,Ann Reporter\n")
+    args = ("email", built / "kits" / "k.yaml", "--to", built / "reporters.csv", "--dry-run")
+    assert run(*args) == 0
+    assert "cache entry for kit 'k' was damaged; rebuilt" in caplog.text
+    (queued,) = (built / "outbox").rglob("*.eml")
+    message = email.message_from_bytes(queued.read_bytes(), policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    (attachment,) = message.iter_attachments()
+    assert attachment.get_content() == good
