@@ -3,7 +3,7 @@
 A key is a digest of everything that affects a PDF's bytes: the brief (or kit) file, the
 images it shows, its layout's files, the project config and logo, the bundled fonts, the
 pressbrief version and source, SOURCE_DATE_EPOCH, the options, and the libraries that make
-the bytes (`engine`). PDFs are kept by key in `PROJECT/.pressbrief/cache/`; each output
+the bytes (`engine.py`). PDFs are kept by key in `PROJECT/.pressbrief/cache/`; each output
 folder records which key each of its PDFs was written from (`.pressbrief-build.json`), so
 an unchanged output is neither rendered nor rewritten.
 
@@ -14,22 +14,17 @@ email.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import json
 import logging
 import os
-from contextlib import suppress
-from ctypes.util import find_library
 from dataclasses import dataclass
 from functools import cached_property
-from importlib.metadata import version
-from itertools import chain
 from pathlib import Path
 from typing import Any, TypedDict, get_type_hints
 from urllib.parse import unquote
 
-from . import markdown
+from . import engine, markdown
 from .assets import FONTS_DIR, VERSION
 from .layouts import find_layout
 from .model import Brief, Config, Kit
@@ -65,77 +60,6 @@ class _Output(TypedDict):
     key: Key
     sha256: str
     """SHA-256 of the output's bytes."""
-
-
-# The names WeasyPrint 70 (weasyprint/text/ffi.py) loads these libraries by.
-_LIBRARIES = {
-    "pango": (
-        "libpango-1.0-0",
-        "pango-1.0-0",
-        "pango-1.0",
-        "libpango-1.0.so.0",
-        "libpango-1.0.dylib",
-        "libpango-1.0-0.dll",
-    ),
-    "harfbuzz": (
-        "libharfbuzz-0",
-        "harfbuzz",
-        "harfbuzz-0.0",
-        "libharfbuzz.so.0",
-        "libharfbuzz.0.dylib",
-        "libharfbuzz-0.dll",
-    ),
-    "harfbuzz-subset": (
-        "libharfbuzz-subset-0",
-        "harfbuzz-subset",
-        "harfbuzz-subset-0.0",
-        "libharfbuzz-subset.so.0",
-        "libharfbuzz-subset.0.dylib",
-        "libharfbuzz-subset-0.dll",
-    ),
-}
-
-
-def _library(name: str) -> ctypes.CDLL | None:
-    """The shared library `name`, found as WeasyPrint's cffi finds it: by one of its names,
-    else through `ctypes.util.find_library` (slower: only where no name loads)."""
-    names = _LIBRARIES[name]
-    for candidate in chain(names, (find_library(n) for n in names)):
-        if candidate is not None:
-            with suppress(OSError):
-                return ctypes.CDLL(candidate)
-    return None
-
-
-def _version_string(library: str, function: str) -> str:
-    """What `function` (a C function returning a version string) of `library` says."""
-    loaded = _library(library)
-    if loaded is None:
-        return "missing"
-    call = getattr(loaded, function)
-    call.restype = ctypes.c_char_p
-    return str(call().decode())
-
-
-def subsetter() -> str:
-    """The font subsetter WeasyPrint uses here, 'harfbuzz' or 'fonttools': as WeasyPrint 70
-    decides in `Font.subset` (weasyprint/pdf/fonts.py), HarfBuzz when libharfbuzz-subset
-    loads and HarfBuzz is at least 4.1.0. Each makes other (reproducible) bytes."""
-    harfbuzz = _library("harfbuzz")
-    if _library("harfbuzz-subset") is None or harfbuzz is None:
-        return "fonttools"
-    return "harfbuzz" if harfbuzz.hb_version_atleast(4, 1, 0) else "fonttools"
-
-
-def engine() -> str:
-    """The libraries that make a PDF's bytes from pressbrief's HTML: the versions of
-    WeasyPrint, pypdf, fontTools, Pango and HarfBuzz, and the font subsetter in use. Read
-    from package metadata and the shared libraries, without importing WeasyPrint (half a
-    second), so a build with nothing to do stays quick."""
-    packages = " ".join(f"{name} {version(name)}" for name in ("weasyprint", "pypdf", "fonttools"))
-    pango = _version_string("pango", "pango_version_string")
-    harfbuzz = _version_string("harfbuzz", "hb_version_string")
-    return f"{packages} pango {pango} harfbuzz {harfbuzz} subsetter {subsetter()}"
 
 
 class BuildCache:
@@ -196,8 +120,8 @@ class BuildCache:
 
     @cached_property
     def engine(self) -> str:
-        """`engine()`, read once per build."""
-        return engine()
+        """`engine.fingerprint()`, read once per build."""
+        return engine.fingerprint()
 
     def _common(self, config: Config) -> str:
         settings = (

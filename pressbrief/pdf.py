@@ -20,9 +20,12 @@ from urllib.request import url2pathname
 
 import weasyprint
 from weasyprint.formatting_structure.boxes import LineBox
+from weasyprint.pdf import fonts as weasyprint_fonts
 from weasyprint.pdf import metadata
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .engine import fonttools_forced
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +206,12 @@ class Pages:
             options = {"pdf_variant": "pdf/x-4", "pdf_tags": True}
         else:
             options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": identifier.encode()}
-        with _collect_errors(self.errors), _document_id(uuid.UUID(identifier)), _font_clock():
+        with (
+            _collect_errors(self.errors),
+            _document_id(uuid.UUID(identifier)),
+            _font_clock(),
+            _fonttools_subsetter(fonttools_forced()),
+        ):
             result = self.rendered.write_pdf(**options)
         assert isinstance(result, bytes)
         return result
@@ -250,3 +258,19 @@ def _font_clock() -> Iterator[None]:
         yield
     finally:
         head.timestampNow = original
+
+
+@contextmanager
+def _fonttools_subsetter(forced: bool) -> Iterator[None]:
+    """When `forced`, WeasyPrint subsets fonts with fontTools, as where libharfbuzz-subset is
+    missing (`engine.SUBSETTER`).
+
+    Written against WeasyPrint 70: `Font.subset` (weasyprint/pdf/fonts.py) uses HarfBuzz
+    while its module attribute `harfbuzz_subset` (the library, or None) is set."""
+    original = weasyprint_fonts.harfbuzz_subset
+    if forced:
+        weasyprint_fonts.harfbuzz_subset = None
+    try:
+        yield
+    finally:
+        weasyprint_fonts.harfbuzz_subset = original

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pressbrief import BuildOptions, build_project, cache
+from pressbrief import BuildOptions, build_project, engine
 
 from .conftest import MINIMAL, run
 from .test_determinism import use_subsetter
@@ -154,16 +154,16 @@ def test_the_key_names_the_libraries_and_the_subsetter() -> None:
     from weasyprint.pdf import fonts
     from weasyprint.text.ffi import harfbuzz, pango
 
-    engine = cache.engine()
+    fingerprint = engine.fingerprint()
     version = pango.pango_version()
-    assert f"weasyprint {weasyprint.__version__}" in engine
-    assert f"pypdf {pypdf.__version__}" in engine
-    assert f"fonttools {fontTools.version}" in engine
-    assert f"pango {version // 10000}.{version // 100 % 100}.{version % 100}" in engine
-    assert re.search(r"harfbuzz \d+\.\d+\.\d+", engine)
+    assert f"weasyprint {weasyprint.__version__}" in fingerprint
+    assert f"pypdf {pypdf.__version__}" in fingerprint
+    assert f"fonttools {fontTools.version}" in fingerprint
+    assert f"pango {version // 10000}.{version // 100 % 100}.{version % 100}" in fingerprint
+    assert re.search(r"harfbuzz \d+\.\d+\.\d+", fingerprint)
     # The subsetter the cache names is the one WeasyPrint 70's Font.subset chooses.
     uses_harfbuzz = fonts.harfbuzz_subset is not None and harfbuzz.hb_version_atleast(4, 1, 0)
-    assert f"subsetter {'harfbuzz' if uses_harfbuzz else 'fonttools'}" in engine
+    assert f"subsetter {'harfbuzz' if uses_harfbuzz else 'fonttools'}" in fingerprint
 
 
 def test_another_subsetter_renders_again(

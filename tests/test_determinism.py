@@ -4,15 +4,18 @@ missing)."""
 
 from __future__ import annotations
 
-import logging
+import io
 import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from fontTools.misc.timeTools import timestampToString
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
 
-from pressbrief import BuildOptions, build_project, cache, render_brief
+from pressbrief import BuildOptions, build_project, engine, render_brief
 
 from .conftest import MINIMAL, REPO
 
@@ -20,19 +23,31 @@ SUBSETTERS = ("harfbuzz", "fonttools")
 
 
 def use_subsetter(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make WeasyPrint subset fonts with `name` in this process, and the cache know it.
-
-    Written against WeasyPrint 70: `Font.subset` (weasyprint/pdf/fonts.py) uses HarfBuzz
-    when its module attribute `harfbuzz_subset` (the library, or None when it could not be
-    loaded) is set, else fontTools; None is what a machine without libharfbuzz-subset has.
-    """
-    from weasyprint.pdf import fonts
-
+    """Make this test's renders subset fonts with `name`: 'harfbuzz', or 'fonttools' as on a
+    machine without libharfbuzz-subset (through PRESSBRIEF_SUBSETTER, which worker
+    processes see too)."""
     if name == "fonttools":
-        monkeypatch.setattr(fonts, "harfbuzz_subset", None)
-        monkeypatch.setattr(cache, "subsetter", lambda: "fonttools")
-    elif fonts.harfbuzz_subset is None:
-        pytest.skip("libharfbuzz-subset is not installed")
+        monkeypatch.setenv(engine.SUBSETTER, "fonttools")
+    else:
+        monkeypatch.delenv(engine.SUBSETTER, raising=False)
+        if engine.subsetter() != "harfbuzz":
+            pytest.skip("libharfbuzz-subset is not installed")
+
+
+def subset_dates(pdf: Path) -> set[str]:
+    """The modification dates in the head tables of the fonts embedded in `pdf`: fontTools
+    stamps a subset with one, HarfBuzz keeps the font's own."""
+    dates = set()
+    for page in PdfReader(pdf).pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0]["/FontDescriptor"]
+            program = descriptor.get("/FontFile2") or descriptor["/FontFile3"]
+            with TTFont(io.BytesIO(program.get_object().get_data())) as subset:
+                dates.add(timestampToString(subset["head"].modified))
+    return dates
+
+
+EPOCH = "Thu Jan  1 00:00:00 1970"
 
 
 def copy_project(source: Path, folder: Path, names: tuple[str, ...]) -> Path:
@@ -53,10 +68,7 @@ def pdfs(folder: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("name", SUBSETTERS)
 def test_a_brief_rendered_later_has_the_same_bytes(
-    name: str,
-    project: Callable[..., Path],
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
+    name: str, project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     use_subsetter(name, monkeypatch)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
@@ -64,11 +76,10 @@ def test_a_brief_rendered_later_has_the_same_bytes(
     outputs = []
     for clock in (1_700_000_000.0, 1_700_000_002.0):  # two seconds apart
         monkeypatch.setattr(time, "time", lambda clock=clock: clock)
-        with caplog.at_level(logging.WARNING, logger="weasyprint"):
-            outputs.append(render_brief(brief, brief.with_name(f"{clock}.pdf")).output)
-    fell_back = "Using fontTools instead of HarfBuzz-Subset" in caplog.text
-    assert fell_back == (name == "fonttools")  # the path under test is the one taken
+        outputs.append(render_brief(brief, brief.with_name(f"{clock}.pdf")).output)
     assert outputs[0].read_bytes() == outputs[1].read_bytes()
+    # The path under test is the one taken: fontTools' subsets carry a pinned date.
+    assert (subset_dates(outputs[0]) == {EPOCH}) == (name == "fonttools")
 
 
 @pytest.mark.parametrize("name", SUBSETTERS)
@@ -90,6 +101,8 @@ def test_the_example_built_in_two_folders_has_the_same_bytes(
     ]
     for output, data in built[0].items():
         assert data == built[1][output], f"{output} differs between the two folders"
+    brief = tmp_path / "one" / "dist" / "briefs" / "russia-syria.pdf"
+    assert (subset_dates(brief) == {EPOCH}) == (name == "fonttools")
 
 
 def test_print_files_in_two_folders_have_the_same_bytes(
