@@ -20,12 +20,9 @@ from urllib.request import url2pathname
 
 import weasyprint
 from weasyprint.formatting_structure.boxes import LineBox
-from weasyprint.pdf import fonts as weasyprint_fonts
 from weasyprint.pdf import metadata
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-from .engine import fonttools_forced
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +207,7 @@ class Pages:
             _collect_errors(self.errors),
             _document_id(uuid.UUID(identifier)),
             _font_clock(),
-            _fonttools_subsetter(fonttools_forced()),
+            _subsetter(),
         ):
             result = self.rendered.write_pdf(**options)
         assert isinstance(result, bytes)
@@ -261,16 +258,20 @@ def _font_clock() -> Iterator[None]:
 
 
 @contextmanager
-def _fonttools_subsetter(forced: bool) -> Iterator[None]:
-    """When `forced`, WeasyPrint subsets fonts with fontTools, as where libharfbuzz-subset is
-    missing (`engine.SUBSETTER`).
+def _subsetter() -> Iterator[None]:
+    """WeasyPrint subsets fonts with fontTools if `engine.SUBSETTER` asks for it, as where
+    libharfbuzz-subset is missing.
 
     Written against WeasyPrint 70: `Font.subset` (weasyprint/pdf/fonts.py) uses HarfBuzz
     while its module attribute `harfbuzz_subset` (the library, or None) is set."""
-    original = weasyprint_fonts.harfbuzz_subset
-    if forced:
-        weasyprint_fonts.harfbuzz_subset = None
+    from weasyprint.pdf import fonts
+
+    from .engine import fonttools_forced
+
+    original = fonts.harfbuzz_subset
+    if fonttools_forced():
+        fonts.harfbuzz_subset = None
     try:
         yield
     finally:
-        weasyprint_fonts.harfbuzz_subset = original
+        fonts.harfbuzz_subset = original
