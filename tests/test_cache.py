@@ -147,13 +147,14 @@ def test_an_index_without_checksums_is_read_as_empty(built: Path) -> None:
     assert "from the cache" not in notes.values()
 
 
-def test_the_key_names_the_libraries_and_the_subsetter() -> None:
+def test_the_key_names_the_libraries_and_the_subsetter(monkeypatch: pytest.MonkeyPatch) -> None:
     import fontTools
     import pypdf
     import weasyprint
     from weasyprint.pdf import fonts
     from weasyprint.text.ffi import harfbuzz, pango
 
+    monkeypatch.delenv(engine.SUBSETTER, raising=False)
     fingerprint = engine.fingerprint()
     version = pango.pango_version()
     assert f"weasyprint {weasyprint.__version__}" in fingerprint
@@ -164,6 +165,16 @@ def test_the_key_names_the_libraries_and_the_subsetter() -> None:
     # The subsetter the cache names is the one WeasyPrint 70's Font.subset chooses.
     uses_harfbuzz = fonts.harfbuzz_subset is not None and harfbuzz.hb_version_atleast(4, 1, 0)
     assert f"subsetter {'harfbuzz' if uses_harfbuzz else 'fonttools'}" in fingerprint
+
+
+def test_a_misspelt_subsetter_is_reported(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv(engine.SUBSETTER, raising=False)
+    installed = engine.subsetter()
+    monkeypatch.setenv(engine.SUBSETTER, "fonttool")
+    assert engine.subsetter() == installed
+    assert "PRESSBRIEF_SUBSETTER=fonttool is not 'fonttools'; ignored" in caplog.text
 
 
 def test_another_subsetter_renders_again(
