@@ -93,12 +93,7 @@ def test_a_wrong_page_count_in_the_index_never_reaches_a_kit(
 ) -> None:
     index = built / ".pressbrief" / "cache" / "index.json"
     entries = json.loads(index.read_text())
-    brief = cached_pdf(built, "A Minimal Brief").stem
-    entry = entries[brief]
-    if isinstance(entry, dict):
-        entry["pages"] = 2
-    else:  # the index before checksums: {key: pages}
-        entries[brief] = 2
+    entries[cached_pdf(built, "A Minimal Brief").stem]["pages"] = 2
     index.write_text(json.dumps(entries))
     edit_kit(built)
     with caplog.at_level(logging.WARNING, logger="pressbrief"):
