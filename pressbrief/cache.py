@@ -2,27 +2,35 @@
 
 A key is a digest of everything that affects a PDF's bytes: the brief (or kit) file, the
 images it shows, its layout's files, the project config and logo, the bundled fonts, the
-pressbrief version and source, SOURCE_DATE_EPOCH and the options. PDFs are kept by key in
-`PROJECT/.pressbrief/cache/`; each output folder records which key each of its PDFs was
-written from (`.pressbrief-build.json`), so an unchanged output is neither rendered nor
-rewritten.
+pressbrief version and source, SOURCE_DATE_EPOCH, the options, and the libraries that make
+the bytes (`engine.py`). PDFs are kept by key in `PROJECT/.pressbrief/cache/`; each output
+folder records which key each of its PDFs was written from (`.pressbrief-build.json`), so
+an unchanged output is neither rendered nor rewritten.
+
+Every cached PDF and every output carries a checksum, verified before it is used: a damaged
+entry is dropped with a warning and built again, so it never reaches `dist/`, a kit or an
+email.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, get_type_hints
 from urllib.parse import unquote
 
-from . import markdown
+from . import engine, markdown
 from .assets import FONTS_DIR, VERSION
 from .layouts import find_layout
 from .model import Brief, Config, Kit
 from .render import write_atomic
+
+log = logging.getLogger(__name__)
 
 Key = str
 CACHE_DIR = Path(".pressbrief") / "cache"
@@ -32,15 +40,26 @@ MANIFEST = ".pressbrief-build.json"
 
 @dataclass(frozen=True)
 class Cached:
-    """A PDF in the cache, read only when it is needed."""
+    """A PDF from the cache, its checksum verified."""
 
-    path: Path
+    pdf: bytes
     pages: int
 
-    @property
-    def pdf(self) -> bytes:
-        """The PDF's bytes."""
-        return self.path.read_bytes()
+
+class _Entry(TypedDict):
+    """What the index knows of a cached PDF."""
+
+    pages: int
+    sha256: str
+    """Digest of the page count and the PDF's bytes."""
+
+
+class _Output(TypedDict):
+    """What the manifest knows of an output."""
+
+    key: Key
+    sha256: str
+    """SHA-256 of the output's bytes."""
 
 
 class BuildCache:
@@ -49,11 +68,20 @@ class BuildCache:
     def __init__(self, project_root: Path, target: Path) -> None:
         self.folder = project_root / CACHE_DIR
         self.index_file = self.folder / "index.json"
-        self.index: dict[str, int] = _read_json(self.index_file)
+        self.index: dict[Key, _Entry] = {
+            key: entry
+            for key, entry in _read_json(self.index_file).items()
+            if _fields(entry, _Entry)
+        }
         self.target = target
         self.manifest_file = target / MANIFEST
-        self.manifest: dict[str, str] = _read_json(self.manifest_file)
+        self.manifest: dict[str, _Output] = {
+            name: output
+            for name, output in _read_json(self.manifest_file).items()
+            if _fields(output, _Output)
+        }
         self._digests: dict[Path, str] = {}
+        self._names: dict[Key, str] = {}
 
     # --- keys --------------------------------------------------------------------------
 
@@ -65,7 +93,7 @@ class BuildCache:
             for _, text in markdown.fields(brief)
             for image in markdown.images(text)
         ]
-        return _digest(
+        key = _digest(
             "brief",
             self._common(config),
             self._folder(find_layout(brief.type, config.root).folder),
@@ -74,17 +102,26 @@ class BuildCache:
             *(self._file(path) for path in images),
             str(allow_overflow),
         )
+        self._names[key] = f"brief '{brief.slug}'"
+        return key
 
     def kit_key(self, kit: Kit, config: Config, members: list[Key]) -> Key:
         """The key of a kit built from briefs with keys `members`."""
         assert kit.source is not None and config.root is not None
-        return _digest(
+        key = _digest(
             "kit",
             self._common(config),
             self._folder(find_layout("kit-cover", config.root).folder),
             _read(kit.source),
             *members,
         )
+        self._names[key] = f"kit '{kit.slug}'"
+        return key
+
+    @cached_property
+    def engine(self) -> str:
+        """`engine.fingerprint()`, read once per build."""
+        return engine.fingerprint()
 
     def _common(self, config: Config) -> str:
         settings = (
@@ -102,6 +139,7 @@ class BuildCache:
         )
         return _digest(
             VERSION,
+            self.engine,
             os.environ.get("SOURCE_DATE_EPOCH", ""),
             repr(settings),
             self._file(logo) if logo else "",
@@ -125,22 +163,40 @@ class BuildCache:
     # --- stored PDFs and outputs ---------------------------------------------------------
 
     def get(self, key: Key) -> Cached | None:
-        """The PDF stored under `key`, if any."""
+        """The PDF stored under `key`, if any and undamaged (a damaged one is dropped)."""
+        entry = self.index.get(key)
+        if entry is None:
+            return None
         path = self.folder / f"{key}.pdf"
-        return Cached(path, self.index[key]) if key in self.index and path.is_file() else None
+        try:
+            pdf = path.read_bytes()
+        except OSError:
+            pdf = b""
+        if _digest(str(entry["pages"]), pdf) == entry["sha256"]:
+            return Cached(pdf, entry["pages"])
+        log.warning("cache entry for %s was damaged; rebuilt", self._names.get(key, key))
+        del self.index[key]
+        path.unlink(missing_ok=True)
+        return None
 
     def put(self, key: Key, pdf: bytes, pages: int) -> None:
-        """Store a PDF under `key`."""
+        """Store a PDF of `pages` pages under `key`."""
         write_atomic(pdf, self.folder / f"{key}.pdf")
-        self.index[key] = pages
+        self.index[key] = {"pages": pages, "sha256": _digest(str(pages), pdf)}
 
     def is_current(self, output: Path, key: Key) -> bool:
-        """Whether `output` exists and was written from `key`."""
-        return output.is_file() and self.manifest.get(self._name(output)) == key
+        """Whether `output` was written from `key` and is still as it was written."""
+        recorded = self.manifest.get(self._name(output))
+        if recorded is None or recorded["key"] != key or not output.is_file():
+            return False
+        if _sha256(output) == recorded["sha256"]:
+            return True
+        log.warning("%s was damaged since it was written; writing it again", output)
+        return False
 
     def record(self, output: Path, key: Key) -> None:
-        """Note that `output` was written from `key`."""
-        self.manifest[self._name(output)] = key
+        """Note that `output` was just written from `key`."""
+        self.manifest[self._name(output)] = {"key": key, "sha256": _sha256(output)}
 
     def save(self) -> None:
         """Write the index and the manifest."""
@@ -162,11 +218,21 @@ def _digest(*parts: bytes | str) -> str:
     return hasher.hexdigest()
 
 
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(_read(path)).hexdigest()
+
+
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError:
         return b"(missing)"
+
+
+def _fields(item: object, kind: type) -> bool:
+    """Whether `item` has the fields of the TypedDict `kind` (an older cache's may not)."""
+    fields = get_type_hints(kind).items()
+    return isinstance(item, dict) and all(isinstance(item.get(k), t) for k, t in fields)
 
 
 def _read_json(path: Path) -> dict[str, Any]:

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import fontTools
 from fontTools import subset
 from fontTools.ttLib import TTFont
 from pypdf import PdfWriter
@@ -37,6 +39,9 @@ from .assets import VERSION
 from .fonts import faces
 from .render import write_atomic
 
+log = logging.getLogger(__name__)
+
+_CHECKSUM = 32  # bytes of SHA-256 before each subset kept in the store
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 _LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF")
 _DROP_TABLES = ["BASE", "DSIG", "EBDT", "EBLC", "EBSC", "JSTF", "LTSH", "PCLT", *_LAYOUT_TABLES]
@@ -158,16 +163,24 @@ def _to_unicode(data: bytes) -> Iterator[tuple[int, str]]:
 
 
 def _stored_subset(path: Path, glyphs: list[int], store: Path) -> bytes:
-    """`_subset`, kept in `store` under a digest of the font file and the glyphs."""
+    """`_subset`, kept in `store` under a digest of the font file, the glyphs and the
+    fontTools version, behind a checksum of its bytes: a damaged one is made again (with a
+    warning)."""
     digest = hashlib.sha256(path.read_bytes())
-    digest.update(f"{VERSION} {_DROP_TABLES} {glyphs}".encode())
+    digest.update(f"{VERSION} {fontTools.version} {_DROP_TABLES} {glyphs}".encode())
     kept = store / f"{digest.hexdigest()}.font"
     try:
-        return kept.read_bytes()
+        stored = kept.read_bytes()
     except OSError:
-        program = _subset(path, glyphs)
+        stored = b""
+    checksum, program = stored[:_CHECKSUM], stored[_CHECKSUM:]
+    if stored and hashlib.sha256(program).digest() == checksum:
+        return program
+    if stored:
+        log.warning("cache entry for a font subset of %s was damaged; rebuilt", path.name)
+    program = _subset(path, glyphs)
     store.mkdir(parents=True, exist_ok=True)
-    write_atomic(program, kept)
+    write_atomic(hashlib.sha256(program).digest() + program, kept)
     return program
 
 

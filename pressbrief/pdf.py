@@ -256,16 +256,34 @@ class Pages:
     def pdf(self, print_shop: bool = False) -> bytes:
         """The PDF: tagged PDF/UA-1, or for a print shop PDF/X-4 (tagged too), whose output
         intent comes from the CMYK @color-profile of the print CSS. Its identifiers derive
-        from the source so the bytes are reproducible."""
-        digest = hashlib.md5(self.source.encode(), usedforsecurity=False).hexdigest()
+        from the source, with the folders it was fetched from left out, and font subsets
+        carry no clock time, so the bytes are the same in any folder, at any time."""
+        fetcher = self.rendered.url_fetcher
+        assert isinstance(fetcher, SandboxFetcher)
+        digest = hashlib.md5(_portable(self.source, fetcher.roots).encode(), usedforsecurity=False)
+        identifier = digest.hexdigest()
         if print_shop:
             options = {"pdf_variant": "pdf/x-4", "pdf_tags": True}
         else:
-            options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": digest.encode()}
-        with _collect_errors(self.errors), _document_id(uuid.UUID(digest)):
+            options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": identifier.encode()}
+        with (
+            _collect_errors(self.errors),
+            _document_id(uuid.UUID(identifier)),
+            _font_clock(),
+            _subsetter(),
+        ):
             result = self.rendered.write_pdf(**options)
         assert isinstance(result, bytes)
         return result
+
+
+def _portable(source: str, roots: Iterable[Path]) -> str:
+    """`source` with the file: URL of each folder in `roots` replaced by a token naming its
+    place in `roots`: what is left does not depend on where the folders are."""
+    numbered = sorted(enumerate(roots), key=lambda item: -len(str(item[1])))
+    for index, root in numbered:  # longest first: a layout folder may be inside the project
+        source = source.replace(root.as_uri(), f"root{index}:")
+    return source
 
 
 @contextmanager
@@ -277,3 +295,46 @@ def _document_id(value: uuid.UUID) -> Iterator[None]:
         yield
     finally:
         metadata.uuid4 = original
+
+
+_FONT_TIMESTAMP = 2_082_844_800
+"""The modification date of font subsets made by fontTools: 1970-01-01 (OpenType counts
+seconds since 1904)."""
+
+
+@contextmanager
+def _font_clock() -> Iterator[None]:
+    """Without libharfbuzz-subset, WeasyPrint subsets fonts with fontTools, which stamps the
+    current time (or SOURCE_DATE_EPOCH) into each subset's head table; make it _FONT_TIMESTAMP
+    instead. The PDF's own dates are pressbrief's (`html.timestamp`), untouched.
+
+    Written against fontTools 4.68: `table__h_e_a_d.compile` calls the `timestampNow` its
+    module imported."""
+    from fontTools.ttLib.tables import _h_e_a_d as head
+
+    original = head.timestampNow
+    head.timestampNow = lambda: _FONT_TIMESTAMP
+    try:
+        yield
+    finally:
+        head.timestampNow = original
+
+
+@contextmanager
+def _subsetter() -> Iterator[None]:
+    """WeasyPrint subsets fonts with fontTools if `engine.SUBSETTER` asks for it, as where
+    libharfbuzz-subset is missing.
+
+    Written against WeasyPrint 70: `Font.subset` (weasyprint/pdf/fonts.py) uses HarfBuzz
+    while its module attribute `harfbuzz_subset` (the library, or None) is set."""
+    from weasyprint.pdf import fonts
+
+    from .engine import fonttools_forced
+
+    original = fonts.harfbuzz_subset
+    if fonttools_forced():
+        fonts.harfbuzz_subset = None
+    try:
+        yield
+    finally:
+        fonts.harfbuzz_subset = original
