@@ -6,6 +6,7 @@ not render (`check`, `new`, `--help`) start fast.
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import logging
 import os
@@ -49,9 +50,11 @@ class Rendered:
 
 @cache
 def renderer() -> Renderer:
-    """This process's renderer (fonts are configured once per process)."""
+    """This process's renderer (fonts are configured once per process). It is let go at
+    exit, before the interpreter takes apart the modules its font configuration needs."""
     from .pdf import Renderer
 
+    atexit.register(renderer.cache_clear)
     return Renderer(fonts.font_face_css(), FONTS_DIR)
 
 

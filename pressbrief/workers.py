@@ -36,7 +36,7 @@ from .model import Config
 log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
-ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
+ENVIRONMENT = ("SOURCE_DATE_EPOCH", "PRESSBRIEF_SUBSETTER")
 """The environment variables a render depends on; `environment()` snapshots them."""
 
 
