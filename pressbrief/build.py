@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from .cache import BuildCache, Cached, Key
+from .cache import BuildCache, Key
 from .content import load_brief, load_kit
 from .errors import BuildError, ContentError, KitError, OutputError, PressbriefError, Problem
 from .html import Entry, build_blank_html, build_kit_html
@@ -167,17 +167,12 @@ class _Job:
 
 @dataclass(frozen=True)
 class _Result:
-    """A rendered brief or kit (its bytes, or where the cache keeps them), or why it failed."""
+    """A rendered (or cached) brief or kit, or why it failed."""
 
-    data: bytes | Cached = b""
+    pdf: bytes = b""
     pages: int = 0
     note: str = ""
     error: PressbriefError | None = None
-
-    @property
-    def pdf(self) -> bytes:
-        """The PDF's bytes."""
-        return self.data.pdf if isinstance(self.data, Cached) else self.data
 
 
 def _render_front(
@@ -292,7 +287,7 @@ class _Build:
             if cached is None:
                 todo[job.key] = job
                 continue
-            results[job.key] = _Result(cached, cached.pages, "from the cache")
+            results[job.key] = _Result(cached.pdf, cached.pages, "from the cache")
             for output in outputs.get(job.key, ()):
                 self._finish(output, job.key, results[job.key])
         self.total = len(todo) + kits
@@ -401,7 +396,7 @@ class _Build:
         key = self.cache.kit_key(kit, self._kit_config(kit), [job.key for job in jobs])
         cached = None if self.force else self.cache.get(key)
         if cached is not None:
-            return key, _Result(cached, cached.pages, "from the cache")
+            return key, _Result(cached.pdf, cached.pages, "from the cache")
         try:
             data, pages = self._assemble(kit, jobs, results)
         except PressbriefError as error:

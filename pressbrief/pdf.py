@@ -1,9 +1,11 @@
 """HTML → laid-out pages → PDF bytes: the one module that imports WeasyPrint.
 
-Resources are fetched only through `SandboxFetcher`: `file:` URLs inside the allowed
-folders (the project, the layout, the bundled fonts), symlinks resolved; no network, no
-redirects, nothing else. The PDF is tagged (PDF/UA-1), and its file identifier is derived
-from the HTML, so the same input gives the same bytes.
+Resources are fetched only through `SandboxFetcher`: `file:` URLs of images, fonts,
+stylesheets and colour profiles inside the allowed folders (the project, the layout, the
+bundled fonts), symlinks resolved, regular files within the limits; no network, no
+redirects, nothing else. The PDF is tagged (PDF/UA-1); its file identifier is derived from
+the HTML with the folders left out, and font subsets carry no clock time, so the same input
+gives the same bytes in any folder, at any time.
 """
 
 from __future__ import annotations
