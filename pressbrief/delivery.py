@@ -36,7 +36,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser
@@ -134,14 +134,14 @@ def _claims(root: Path) -> dict[str, Path]:
     """Claimed messages by name (NAME.eml), whoever claimed them."""
     return {
         f"{claim.name.split('.')[0]}.eml": claim
-        for claim in (root / OUTBOX / SENDING).glob("*.eml")
+        for claim in (root / OUTBOX / SENDING).glob("*.*.eml")
     }
 
 
 def _recover(root: Path) -> None:
     """Claims of runs that died: the message may have been transmitted → unconfirmed/."""
     for name, claim in _claims(root).items():
-        pid = int(claim.name.split(".")[1])
+        pid = int(claim.name.split(".")[1])  # NAME.PID.eml, as `_claim` names it
         if pid != os.getpid() and not _alive(pid):
             (root / UNCONFIRMED).mkdir(exist_ok=True)
             os.replace(claim, root / UNCONFIRMED / name)
@@ -266,7 +266,8 @@ def deliver(
         try:
             for done, file in enumerate(files, 1):
                 if stop.requested or session.down:
-                    report.waiting.append(_recipient(file))
+                    with suppress(FileNotFoundError):  # gone: another run is sending it
+                        report.waiting.append(_recipient(file))
                     continue
                 claim = _claim(root, file)
                 if claim is None:

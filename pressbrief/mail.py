@@ -86,7 +86,7 @@ def compose(
     attachments: list[Attachment],
     recipient: Recipient,
     now: datetime,
-    packet: str = "",
+    packet: str,
     correction: bool = False,
 ) -> EmailMessage:
     """The message for one recipient of `packet`; `correction` marks a packet sent again."""

@@ -46,6 +46,7 @@ class Handler:
         self.envelopes: list[list[str]] = []
         self.raw: list[bytes] = []
         self.refuse: set[str] = set()
+        self.defer: dict[str, int] = {}
         self.drop_at: set[str] = set()
         self.drop_after: int | None = None
         self.hold: threading.Event | None = None
@@ -60,6 +61,9 @@ class Handler:
             return "421 going away"
         if address in self.refuse:
             return "550 5.1.1 no such mailbox here"
+        if self.defer.get(address):
+            self.defer[address] -= 1
+            return "451 4.7.1 greylisted, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -219,7 +223,10 @@ def test_a_refused_recipient_is_reported_and_stays_queued(
 
 
 def test_a_lost_reply_leaves_the_message_unconfirmed(
-    project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
+    project: Callable[..., Path],
+    with_logo: str,
+    smtp: tuple[Handler, int],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The connection dies after the message was transmitted, before the server's reply:
     nobody knows whether it was delivered, so it is kept apart, never sent again unasked."""
@@ -234,8 +241,12 @@ def test_a_lost_reply_leaves_the_message_unconfirmed(
     (lost,) = (folder / "unconfirmed").glob("*.eml")
     assert not list((folder / "outbox").glob("*.eml"))
     handler.drop_after = None
-    report = send(folder)  # the next run reports it and sends nothing
-    assert report.sent == [] and report.already_sent == 1 and len(report.held) == 1
+    report = send(folder, dry_run=True)  # the next run reports it and sends nothing
+    assert report.queued == [] and report.already_sent == 1 and len(report.held) == 1
+    assert run("email", folder / "kits" / "k.yaml", "--to", folder / "reporters.csv") == 0
+    assert "1 message(s) of this packet may or may not have been delivered" in (
+        capsys.readouterr().err
+    )
     assert len(handler.received) == 1
     report = send(folder, resend_unconfirmed=True)
     assert len(report.sent) == 1 and report.sent[0] not in str(accepted["To"])
@@ -256,6 +267,20 @@ def test_a_connection_dropped_before_the_message_is_retried(
         "Bob Wire <bob@wire.example>",
     ]
     assert not list((folder / "outbox").glob("*.eml"))
+
+
+def test_a_temporary_refusal_is_retried_with_backoff(
+    project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
+) -> None:
+    handler, port = smtp
+    handler.defer = {"ann@paper.example": 2, "bob@wire.example": 3}
+    folder = mail_project(project, with_logo, port)
+    with pytest.raises(DeliveryError) as failure:
+        send(folder)  # two retries: enough for Ann, not for Bob
+    assert "1 of 2 messages were not accepted" in str(failure.value)
+    assert "bob@wire.example: 451 4.7.1 greylisted" in str(failure.value)
+    assert [str(m["To"]) for m in handler.received] == ["Ann Reporter <ann@paper.example>"]
+    assert send(folder).sent == ["bob@wire.example"]
 
 
 def test_bad_recipient_lists_are_reported_by_line(
