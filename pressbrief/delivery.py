@@ -495,12 +495,10 @@ class _Session:
             try:
                 client = self._connected()
             except smtplib.SMTPAuthenticationError as error:
-                self.close()
                 raise MailError(
                     f"the server refused the login: {error.smtp_code} {_text(error.smtp_error)}"
                 ) from error
-            except (smtplib.SMTPException, OSError) as error:
-                self.close()
+            except (smtplib.SMTPException, OSError) as error:  # `_connected` closed it
                 why, connected = f"{self.smtp.host}:{self.smtp.port}: {error}", False
                 continue
             connected = True
@@ -516,9 +514,8 @@ class _Session:
                 code, reply = _transaction(client, from_address, address, payload, utf8)
             except (smtplib.SMTPException, OSError) as error:
                 transmitted = client.transmitted
-                self.close()
+                self.close(politely=False)
                 if transmitted:
-                    self.client = None
                     return "unconfirmed", f"no reply after the message was transmitted: {error}"
                 why = f"connection lost: {error}"
                 continue

@@ -23,6 +23,8 @@ from email.policy import SMTP
 from email.utils import format_datetime
 from urllib.parse import quote
 
+from email_validator import validate_email
+
 from . import markdown
 from .config import size_in_bytes
 from .errors import MailError
@@ -135,7 +137,7 @@ def compose(
         digest.update(hashlib.sha256(attachment.data).digest())
     content = digest.hexdigest()[:32]
     name = identity(packet, recipient.email)
-    domain = from_address.rpartition("@")[2].encode("idna").decode("ascii")
+    domain = validate_email(from_address, check_deliverability=False).ascii_domain
     message["Message-ID"] = f"<{name[:20]}.{content[:20]}.pressbrief@{domain}>"
     message[RECIPIENT_HEADER] = quote(recipient.email, safe="@")
     message[CONTENT_HEADER] = content
