@@ -1,7 +1,8 @@
 """A kit or a brief + a recipients CSV → messages queued in the outbox, then sent.
 
-The PDFs come from the normal build (cached), the messages from `mail`, the queue and the
-SMTP session from `delivery`.
+The recipients come from `recipients`, the PDFs from the normal build (cached), the
+messages from `mail`, the queue and the SMTP session from `delivery`. A packet holding
+drafts is refused before anything is built unless asked for.
 """
 
 from __future__ import annotations

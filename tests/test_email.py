@@ -551,6 +551,30 @@ def _email_process(folder: Path) -> Iterator[tuple[subprocess.Popen[str], queue.
             reader.join(30)
 
 
+def test_two_processes_sending_one_packet_at_once_send_each_message_once(
+    project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
+) -> None:
+    handler, port = smtp
+    folder = mail_project(project, with_logo, port)
+    send(folder, dry_run=True)
+    release = handler.hold = threading.Event()
+    with _email_process(folder) as (first, first_err):
+        try:
+            assert handler.holding.wait(60), "the first run never reached the server"
+            with _email_process(folder) as (second, second_err):
+                assert second.wait(60) == 0  # sends the other message meanwhile
+        finally:
+            release.set()
+        assert first.wait(60) == 0
+    for lines in (first_err, second_err):
+        err = "".join(lines.queue)
+        assert "Traceback" not in err and "error" not in err, err
+    assert sorted(str(m["To"]) for m in handler.received) == [
+        "Ann Reporter <ann@paper.example>",
+        "Bob Wire <bob@wire.example>",
+    ]
+
+
 def _wait_for(lines: queue.Queue[str], text: str) -> str:
     seen = ""
     while text not in seen:
