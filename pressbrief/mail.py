@@ -127,10 +127,9 @@ def compose(
     message.set_raw("To", _mailbox(recipient.name, recipient.email))
     message["Reply-To"] = reply_to
     message["Date"] = format_datetime(now)
-    digest = hashlib.sha256()
-    for part in (subject, from_name, from_address, recipient.name, recipient.email, reply_to):
-        digest.update(part.encode() + b"\0")
-    for part in (unsubscribe, text, html):
+    seen = (from_name, from_address, recipient.name, recipient.email, reply_to, unsubscribe)
+    digest = hashlib.sha256()  # everything the reader sees, the Date aside
+    for part in (subject, *seen, text, html):
         digest.update(part.encode() + b"\0")
     for attachment in attachments:
         digest.update(attachment.filename.encode() + b"\0")
