@@ -20,8 +20,8 @@ Temporary failures (4xx replies, a connection lost before the message was transm
 retried with backoff; a permanent refusal (5xx) of one recipient is reported and that
 message stays in the outbox. Every wait on the server has an overall deadline, and when the
 server cannot be reached at all (refused, unreachable, no greeting in time) the run stops
-trying it: the remaining messages wait in the outbox. The first Ctrl-C lets the message in
-flight finish, then stops; a second one stops at once.
+trying it at once: the remaining messages wait in the outbox for the next run. The first
+Ctrl-C lets the message in flight finish, then stops; a second one stops at once.
 """
 
 from __future__ import annotations
@@ -483,7 +483,7 @@ class _Session:
     def send(self, from_address: str, address: str, payload: bytes) -> tuple[State, str]:
         """Send one message to exactly `address`: its state afterwards, and why."""
         utf8 = needs_smtputf8(from_address) or needs_smtputf8(address)
-        why, connected = "", False
+        why = ""
         if self.client is not None:
             self.client.transmitted = False
         for attempt in range(len(self.delays) + 1):
@@ -499,9 +499,8 @@ class _Session:
                     f"the server refused the login: {error.smtp_code} {_text(error.smtp_error)}"
                 ) from error
             except (smtplib.SMTPException, OSError) as error:  # `_connected` closed it
-                why, connected = f"{self.smtp.host}:{self.smtp.port}: {error}", False
-                continue
-            connected = True
+                self.down = f"{self.smtp.host}:{self.smtp.port}: {error}"
+                return "waiting", self.down
             if utf8 and not client.has_extn("smtputf8"):
                 return "failed", (
                     f"{address if needs_smtputf8(address) else from_address} is an "
@@ -525,9 +524,6 @@ class _Session:
             if not 400 <= code < 500:
                 return "failed", why
             self.close()
-        if not connected:
-            self.down = why
-            return "waiting", why
         return "failed", why
 
     def _connected(self) -> _Client:
