@@ -183,11 +183,14 @@ def queue(
             if name in claims:
                 report.elsewhere += 1
                 continue
-            if (unconfirmed / name).exists() and not resend_unconfirmed:
+            unknown = (unconfirmed / name).exists()
+            if unknown and not resend_unconfirmed:
                 report.held.append(address)
                 continue
-            if was_sent(root, name[:-4]) and (
-                not resend or _headers(sent / name)[CONTENT_HEADER] == content
+            if (
+                not unknown
+                and was_sent(root, name[:-4])
+                and (not resend or _headers(sent / name)[CONTENT_HEADER] == content)
             ):
                 report.already_sent += 1
                 continue
