@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .build import BuildOptions, Progress, build_briefs, build_kit, load_kit_members
 from .content import load_briefs
-from .delivery import DEADLINES, RETRY_DELAYS, Deadlines, Report, deliver, queue, was_sent
+from .delivery import Report, deliver, queue, was_sent
 from .errors import MailError
 from .html import long_date
 from .layouts import available, find_layout
@@ -21,6 +21,7 @@ from .mail import Attachment, compose, drafts, fit_attachments, identity, size, 
 from .model import Brief
 from .project import Project, open_project, project_root_of
 from .recipients import read_recipients
+from .smtp import DEADLINES, RETRY_DELAYS, Deadlines
 
 ATTACH = ("kit", "briefs")
 

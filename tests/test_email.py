@@ -26,7 +26,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from pressbrief import DeliveryError, email_packet
-from pressbrief.delivery import Deadlines
+from pressbrief.smtp import Deadlines
 
 from .conftest import MINIMAL, run
 
