@@ -261,7 +261,7 @@ def impose(
 @click.option(
     "--resend-unconfirmed",
     is_flag=True,
-    help="Send again the messages in unconfirmed/ (their delivery is unknown).",
+    help="Send again this packet's messages in unconfirmed/ (their delivery is unknown).",
 )
 @_jobs
 def email_command(
