@@ -54,9 +54,11 @@ Exit codes:
   8  an imposition that cannot be done (unknown layout or sheet, not a PDF,
      pages larger than the sheet)
   9  a packet that cannot be emailed at all (no sender, over the size budget,
-     no password for the login)
- 10  some messages were not accepted by the mail server (they stay in outbox/)
-130  interrupted (Ctrl-C)
+     no password for the login, drafts without --allow-draft)
+ 10  some messages were not accepted by the mail server (they stay in outbox/),
+     may not have been delivered (kept in unconfirmed/), or the server could
+     not be reached
+130  interrupted (Ctrl-C); `email` says what was sent and what still waits
 """
 
 
@@ -247,9 +249,30 @@ def impose(
     help="For a kit: attach the kit PDF, or each brief's one-pager.",
 )
 @click.option("--dry-run", is_flag=True, help="Write the messages to outbox/ and stop there.")
+@click.option(
+    "--allow-draft", is_flag=True, help="Send a packet holding drafts (the subject says DRAFT)."
+)
+@click.option(
+    "--resend",
+    is_flag=True,
+    help="Send again to those who had this packet already, as a correction (CORRECTION: in "
+    "the subject).",
+)
+@click.option(
+    "--resend-unconfirmed",
+    is_flag=True,
+    help="Send again this packet's messages in unconfirmed/ (their delivery is unknown).",
+)
 @_jobs
 def email_command(
-    source: Path, recipients: Path, attach: str, dry_run: bool, jobs: int | None
+    source: Path,
+    recipients: Path,
+    attach: str,
+    dry_run: bool,
+    allow_draft: bool,
+    resend: bool,
+    resend_unconfirmed: bool,
+    jobs: int | None,
 ) -> None:
     """Email a kit (kits/NAME.yaml) or a brief (content/SLUG.yaml) to reporters."""
     with _progress() as progress:
@@ -260,6 +283,9 @@ def email_command(
             dry_run=dry_run,
             options=BuildOptions(jobs=jobs),
             progress=progress,
+            allow_draft=allow_draft,
+            resend=resend,
+            resend_unconfirmed=resend_unconfirmed,
         )
     queued = len(report.queued)
     click.echo(
@@ -268,6 +294,8 @@ def email_command(
     )
     if not dry_run:
         click.echo(f"{len(report.sent)} sent")
+    if report.elsewhere:
+        click.echo(f"{report.elsewhere} message(s) were being sent by another run", err=True)
     if report.others_waiting:
         click.echo(
             f"{report.others_waiting} other message(s) in outbox/ belong to another packet or "
@@ -336,12 +364,15 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as error:
         error.show()
         return error.exit_code
-    except click.exceptions.Abort:  # Ctrl-C (click turns KeyboardInterrupt into Abort)
-        click.echo(
-            "interrupted: every file already written is complete; nothing half-written is left",
-            err=True,
-        )
-        return 130
+    except click.exceptions.Abort as abort:  # click turns KeyboardInterrupt into Abort
+        if isinstance(abort.__cause__, KeyboardInterrupt):
+            click.echo(
+                "interrupted: every file already written is complete; nothing half-written is left",
+                err=True,
+            )
+            return 130
+        click.echo("aborted", err=True)
+        return 1
     except PressbriefError as error:
         click.echo(f"error: {error}", err=True)
         return error.exit_code

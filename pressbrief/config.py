@@ -19,6 +19,7 @@ from . import fonts
 from .content import read_model, suggest, unusable
 from .errors import ContentError, Problem
 from .model import Config
+from .recipients import address_problem
 
 CONFIG_NAME = "pressbrief.yaml"
 CONTENT_DIR = "content"
@@ -27,7 +28,6 @@ _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _LENGTH = re.compile(r"\d+(\.\d+)?(mm|cm|in|pt)")
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(KB|MB|GB)", re.IGNORECASE)
 _SIZE_UNITS = {"KB": 1000, "MB": 1_000_000, "GB": 1_000_000_000}
-ADDRESS = re.compile(r"[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[A-Za-z0-9-]+")
 _CMYK = re.compile(r"\d+(\.\d+)?( \d+(\.\d+)?){3}")
 
 
@@ -110,12 +110,40 @@ def _check(config: Config, problem: Callable[[str, str], None]) -> None:
     email = config.email
     if not _SIZE.fullmatch(email.max_size):
         problem("email.max_size", f"'{email.max_size}' is not a size; expected e.g. 10MB, 500KB")
-    for name in ("sender", "reply_to"):
-        value = getattr(email, name)
-        if value and not ADDRESS.fullmatch(value):
-            problem(f"email.{name}", f"'{value}' is not an email address")
-    if email.list_unsubscribe and not email.list_unsubscribe.startswith(("mailto:", "https:")):
-        problem("email.list_unsubscribe", "expected a mailto: or https: address")
+    for name, value in (
+        ("email.sender", email.sender),
+        ("email.reply_to", email.reply_to),
+        ("contact.email", config.contact.email),
+    ):
+        wrong = address_problem(value) if value else None
+        if wrong:
+            problem(name, wrong)
+    for name, value in (
+        ("email.sender_name", email.sender_name),
+        ("contact.name", config.contact.name),
+        ("email.list_unsubscribe", email.list_unsubscribe),
+    ):
+        if "\r" in value or "\n" in value:
+            problem(name, "a line break here would end the mail header; write it on one line")
+    unsubscribe = email.list_unsubscribe
+    if unsubscribe and (
+        not unsubscribe.startswith(("mailto:", "https:"))
+        or any(c.isspace() or c in "<>" for c in unsubscribe)
+    ):
+        problem(
+            "email.list_unsubscribe",
+            "expected a mailto: or https: address (no spaces, no angle brackets)",
+        )
+    smtp = email.smtp
+    if not 1 <= smtp.port <= 65535:
+        problem("email.smtp.port", f"{smtp.port} is not a port; expected 1 to 65535")
+    if smtp.ca_file:
+        assert config.root is not None
+        ca_file = (config.root / smtp.ca_file).resolve()
+        if not ca_file.is_relative_to(config.root.resolve()):
+            problem("email.smtp.ca_file", f"'{smtp.ca_file}' is outside the project folder")
+        elif not ca_file.is_file():
+            problem("email.smtp.ca_file", f"'{smtp.ca_file}' does not exist (looked for {ca_file})")
     limits = config.limits
     for name in ("render_memory", "image_size"):
         value = getattr(limits, name)

@@ -70,17 +70,27 @@ class ImposeError(PressbriefError):
 
 
 class MailError(PressbriefError):
-    """Raised by `mail` and `delivery` when a packet cannot be composed or sent at all: no
-    sender, a message over the size budget, a login without its password."""
+    """Raised by `mail`, `delivery` and `packet` when a packet cannot be composed or sent at
+    all: no sender, a message over the size budget, a login without its password, a
+    packet holding drafts (without --allow-draft)."""
 
     exit_code = 9
 
 
 class DeliveryError(PressbriefError):
     """Raised by `delivery` after trying every message, listing the recipients whose
-    message the server did not accept; those messages stay in the outbox."""
+    message the server did not accept (those messages stay in the outbox), those whose
+    delivery is unknown (kept in unconfirmed/), and the messages left waiting when the
+    server could not be reached at all."""
 
     exit_code = 10
+
+
+class Interrupted(PressbriefError):
+    """Raised by `delivery` when a Ctrl-C stopped a run after the message in flight,
+    saying what was sent and what still waits."""
+
+    exit_code = 130
 
 
 class OutputError(PressbriefError):

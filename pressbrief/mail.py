@@ -2,14 +2,16 @@
 
 Each message has a plain-text and an email-safe HTML body made from the content itself
 (each brief's title, summary and talking points, the press contact), the PDFs attached,
-standard headers and a Message-ID that depends only on the packet and the recipient, so a
-re-run recognises what was already sent. A message over the size budget gets its PDFs
+standard headers, and two of pressbrief's own: the envelope recipient (the CSV's address,
+so `To:` is never parsed for it) and a digest of the content. A message's identity is its
+packet and recipient (`identity`, which names its files); its Message-ID also depends on
+the content, so a corrected message is a new message. A message over the size budget gets its PDFs
 optimized; still over, it is refused with how much it is over.
 """
 
 from __future__ import annotations
 
-import csv
+import base64
 import hashlib
 import io
 import logging
@@ -19,28 +21,24 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
-from pathlib import Path
+from urllib.parse import quote
+
+from email_validator import validate_email
 
 from . import markdown
-from .config import ADDRESS, size_in_bytes
-from .content import suggest
-from .errors import ContentError, MailError, Problem
+from .config import size_in_bytes
+from .errors import MailError
 from .html import format_embargo
 from .layouts import Layout
 from .model import Brief, Config
+from .recipients import Recipient, needs_smtputf8
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("email", "name", "outlet")
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """A reporter on the list."""
-
-    email: str
-    name: str = ""
-    outlet: str = ""
+RECIPIENT_HEADER = "X-Pressbrief-Recipient"
+"""The envelope recipient (percent-encoded), taken from the CSV, never from `To:`."""
+CONTENT_HEADER = "X-Pressbrief-Content"
+"""A digest of what the message says; a queued message whose content changed is replaced."""
 
 
 @dataclass(frozen=True)
@@ -51,68 +49,34 @@ class Attachment:
     data: bytes
 
 
-def read_recipients(path: Path) -> list[Recipient]:
-    """The recipients in a CSV file (columns email, name, outlet; others ignored)."""
-    problems: list[Problem] = []
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ContentError(
-            [Problem(path, 1, "", f"cannot read the recipients: {error}")]
-        ) from error
-    reader = csv.DictReader(io.StringIO(text))
-    columns = [c.strip().lower() for c in reader.fieldnames or []]
-    if "email" not in columns:
-        hint = "".join(suggest(c, ["email"]) for c in columns)
-        raise ContentError(
-            [
-                Problem(
-                    path,
-                    1,
-                    "",
-                    f"no 'email' column{hint}; expected columns "
-                    f"{', '.join(COLUMNS)} in the first line",
-                )
-            ]
-        )
-    recipients: list[Recipient] = []
-    seen: dict[str, int] = {}
-    for row in reader:
-        # White space folded: a line break in a name must not reach a header.
-        values = {(k or "").strip().lower(): " ".join((v or "").split()) for k, v in row.items()}
-        line = reader.line_num
-        email = values.get("email", "")
-        if not ADDRESS.fullmatch(email):
-            problems.append(Problem(path, line, "email", f"'{email}' is not an email address"))
-            continue
-        if email.lower() in seen:
-            problems.append(
-                Problem(path, line, "email", f"{email} is already on line {seen[email.lower()]}")
-            )
-            continue
-        seen[email.lower()] = line
-        recipients.append(Recipient(email, values.get("name", ""), values.get("outlet", "")))
-    if problems:
-        raise ContentError(problems)
-    if not recipients:
-        raise ContentError([Problem(path, 1, "", "no recipients in the file")])
-    return recipients
-
-
-def sender(config: Config) -> Address:
+def sender(config: Config) -> str:
     """The From address: email.sender, else the press contact."""
-    email = config.email.sender or config.contact.email
-    if not email:
+    address = config.email.sender or config.contact.email
+    if not address:
         raise MailError("no sender address: set email.sender or contact.email in pressbrief.yaml")
-    name = config.email.sender_name or config.contact.name or config.organization.name
-    user, _, domain = email.partition("@")
-    return Address(name, user, domain)
+    return address
+
+
+def sender_name(config: Config) -> str:
+    """The From name: email.sender_name, else the press contact's or organization's name."""
+    return config.email.sender_name or config.contact.name or config.organization.name
+
+
+def identity(packet: str, address: str) -> str:
+    """What makes a message itself: the packet (its source, project-relative) and the
+    recipient's address, whatever the message says; it names the message's files."""
+    return hashlib.sha256(f"{packet}\n{address.lower()}".encode()).hexdigest()[:32]
 
 
 def embargo_notice(briefs: list[Brief], now: datetime) -> str | None:
     """The latest embargo of the briefs that has not lifted, formatted; None if none."""
     pending = [b.embargo for b in briefs if b.embargo is not None and b.embargo > now]
     return format_embargo(max(pending)) if pending else None
+
+
+def drafts(briefs: list[Brief]) -> list[Brief]:
+    """The briefs still marked `status: draft`."""
+    return [b for b in briefs if b.status == "draft"]
 
 
 def compose(
@@ -124,12 +88,19 @@ def compose(
     attachments: list[Attachment],
     recipient: Recipient,
     now: datetime,
+    packet: str,
+    correction: bool = False,
 ) -> EmailMessage:
-    """The message for one recipient."""
-    from_address = sender(config)
+    """The message for one recipient of `packet`; `correction` marks a packet sent again."""
+    from_address, from_name = sender(config), sender_name(config)
     embargo = embargo_notice(briefs, now)
     heading = " ".join(heading.split())  # a title written over two lines is one header line
-    subject = f"EMBARGOED UNTIL {embargo.upper()}: {heading}" if embargo else heading
+    marks = [
+        *(["CORRECTION"] if correction else []),
+        *(["DRAFT"] if drafts(briefs) else []),
+        *([f"EMBARGOED UNTIL {embargo.upper()}"] if embargo else []),
+    ]
+    subject = ": ".join([*marks, heading])
     context = {
         "subject": subject,
         "heading": heading,
@@ -143,17 +114,36 @@ def compose(
         "lang": briefs[0].lang if briefs else "en",
     }
     layout.environment.filters.update(md=markdown.render, md_inline=markdown.render_inline)
-    message = EmailMessage(policy=SMTP)
+    text = layout.render("template.txt", **context)
+    html = layout.render("template.html", **context)
+    reply_to = config.email.reply_to or from_address
+    unsubscribe = config.email.list_unsubscribe
+    # Raw headers are written as they are: Python would otherwise decode an encoded-word
+    # in a display name when it folds the header, turning a name into an address.
+    utf8 = needs_smtputf8(from_address) or needs_smtputf8(recipient.email)
+    message = EmailMessage(policy=SMTP.clone(utf8=utf8, refold_source="none"))
     message["Subject"] = subject
-    message["From"] = from_address
-    message["To"] = Address(recipient.name, *recipient.email.split("@", 1))
-    message["Reply-To"] = config.email.reply_to or from_address.addr_spec
+    message.set_raw("From", _mailbox(from_name, from_address))
+    message.set_raw("To", _mailbox(recipient.name, recipient.email))
+    message["Reply-To"] = reply_to
     message["Date"] = format_datetime(now)
-    message["Message-ID"] = message_id(attachments, recipient, from_address.domain)
-    if config.email.list_unsubscribe:
-        message["List-Unsubscribe"] = f"<{config.email.list_unsubscribe}>"
-    message.set_content(layout.render("template.txt", **context))
-    message.add_alternative(layout.render("template.html", **context), subtype="html")
+    seen = (from_name, from_address, recipient.name, recipient.email, reply_to, unsubscribe)
+    digest = hashlib.sha256()  # everything the reader sees, the Date aside
+    for part in (subject, *seen, text, html):
+        digest.update(part.encode() + b"\0")
+    for attachment in attachments:
+        digest.update(attachment.filename.encode() + b"\0")
+        digest.update(hashlib.sha256(attachment.data).digest())
+    content = digest.hexdigest()[:32]
+    name = identity(packet, recipient.email)
+    domain = validate_email(from_address, check_deliverability=False).ascii_domain
+    message["Message-ID"] = f"<{name[:20]}.{content[:20]}.pressbrief@{domain}>"
+    message[RECIPIENT_HEADER] = quote(recipient.email, safe="@")
+    message[CONTENT_HEADER] = content
+    if unsubscribe:
+        message["List-Unsubscribe"] = f"<{unsubscribe}>"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
     for attachment in attachments:
         message.add_attachment(
             attachment.data, maintype="application", subtype="pdf", filename=attachment.filename
@@ -161,13 +151,23 @@ def compose(
     return message
 
 
-def message_id(attachments: list[Attachment], recipient: Recipient, domain: str) -> str:
-    """A Message-ID that depends only on the packet's PDFs and the recipient."""
-    digest = hashlib.sha256(recipient.email.lower().encode())
-    for attachment in attachments:
-        digest.update(attachment.filename.encode())
-        digest.update(hashlib.sha256(attachment.data).digest())
-    return f"<{digest.hexdigest()[:40]}.pressbrief@{domain}>"
+def _mailbox(name: str, address: str) -> str:
+    """`name <address>` for a header: a plain name as it is (quoted if it needs it), any
+    other name as RFC 2047 base64 words, so that however it is written it stays a name."""
+    if not name:
+        return address
+    if name.isascii() and "=?" not in name:
+        user, _, domain = address.rpartition("@")
+        return str(Address(name, user, domain))
+    words, chunk = [], b""
+    for char in name:
+        if len(chunk) + len(char.encode()) > 45:
+            words.append(chunk)
+            chunk = b""
+        chunk += char.encode()
+    words.append(chunk)
+    encoded = [f"=?utf-8?b?{base64.b64encode(word).decode()}?=" for word in words if word]
+    return "\n ".join([*encoded, f"<{address}>"])
 
 
 def size_budget(config: Config) -> int:

@@ -1,7 +1,8 @@
 """A kit or a brief + a recipients CSV → messages queued in the outbox, then sent.
 
-The PDFs come from the normal build (cached), the messages from `mail`, the queue and the
-SMTP session from `delivery`.
+The recipients come from `recipients`, the PDFs from the normal build (cached), the
+messages from `mail`, the queue and the SMTP session from `delivery`. A packet holding
+drafts is refused before anything is built unless asked for.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from pathlib import Path
 
 from .build import BuildOptions, Progress, build_briefs, build_kit, load_kit_members
 from .content import load_briefs
-from .delivery import RETRY_DELAYS, Report, deliver, queue
+from .delivery import Report, deliver, queue, was_sent
 from .errors import MailError
 from .html import long_date
 from .layouts import available, find_layout
-from .mail import Attachment, compose, fit_attachments, read_recipients, size, size_budget
+from .mail import Attachment, compose, drafts, fit_attachments, identity, size, size_budget
 from .model import Brief
 from .project import Project, open_project, project_root_of
+from .recipients import read_recipients
+from .smtp import DEADLINES, RETRY_DELAYS, Deadlines
 
 ATTACH = ("kit", "briefs")
 
@@ -33,46 +36,65 @@ def email_packet(
     progress: Progress | None = None,
     now: datetime | None = None,
     delays: Sequence[float] = RETRY_DELAYS,
+    deadlines: Deadlines = DEADLINES,
+    allow_draft: bool = False,
+    resend: bool = False,
+    resend_unconfirmed: bool = False,
 ) -> Report:
-    """Email a kit (kits/NAME.yaml) or a brief (content/SLUG.yaml) to every recipient."""
+    """Email a kit (kits/NAME.yaml) or a brief (content/SLUG.yaml) to every recipient.
+
+    A packet holding drafts is refused unless `allow_draft` (the subject then says DRAFT);
+    `resend` sends again what was sent already, marked as a correction;
+    `resend_unconfirmed` sends again what may or may not have been delivered."""
     people = read_recipients(recipients)
-    if source.resolve().parent.name == "kits":
+    is_kit = source.resolve().parent.name == "kits"
+    if is_kit:
         project, kit, briefs = load_kit_members(source)
         heading = kit.title
         intro = " · ".join(
             part for part in (kit.subtitle, kit.event, kit.date and long_date(kit.date)) if part
         )
-        if attach == "kit":
-            kit_pdf = project.root / "dist" / "kits" / f"{source.stem}.pdf"
-            (built, *_) = build_kit(source, kit_pdf, options)
-            attachments = [Attachment(kit_pdf.name, built.output.read_bytes())]
-        else:
-            attachments = _brief_attachments(project, briefs, options)
     else:
         project = open_project(project_root_of(source))
         (brief,) = load_briefs([source], project.config, available(project.root))
         briefs, heading, intro = [brief], brief.title, brief.series
+    unfinished = drafts(briefs)
+    if unfinished and not allow_draft:
+        names = ", ".join(str(b.source) for b in unfinished)
+        raise MailError(
+            f"{source}: {len(unfinished)} brief(s) are drafts (status: draft): {names}. Mark "
+            "them final, or send the packet as a draft with --allow-draft. Nothing was sent."
+        )
+    if is_kit and attach == "kit":
+        kit_pdf = project.root / "dist" / "kits" / f"{source.stem}.pdf"
+        (built, *_) = build_kit(source, kit_pdf, options)
+        attachments = [Attachment(kit_pdf.name, built.output.read_bytes())]
+    else:
         attachments = _brief_attachments(project, briefs, options)
     config = project.config
+    packet = source.resolve().relative_to(project.root.resolve()).as_posix()
     now = now or datetime.now(UTC)
     layout = find_layout("email", project.root)
     budget = size_budget(config)
-    bare = compose(config, layout, heading, intro, briefs, [], people[0], now)
+    bare = compose(config, layout, heading, intro, briefs, [], people[0], now, packet, resend)
     attachments = fit_attachments(attachments, size(bare), budget, str(source))
-    messages = [
-        compose(config, layout, heading, intro, briefs, attachments, person, now)
-        for person in people
-    ]
-    largest = max(size(m) for m in messages)
+    messages = {}
+    for person in people:
+        name = identity(packet, person.email)
+        correction = resend and was_sent(project.root, name)
+        messages[name] = compose(
+            config, layout, heading, intro, briefs, attachments, person, now, packet, correction
+        )
+    largest = max(size(m) for m in messages.values())
     if largest > budget:  # fit_attachments estimates; this is the real size
         raise MailError(
             f"{source}: a message would be {largest:,} bytes; the budget "
             f"(email.max_size) is {budget:,}. Nothing was sent."
         )
     report = Report()
-    queue(messages, project.root, report)
+    queue(messages, project.root, report, resend=resend, resend_unconfirmed=resend_unconfirmed)
     if not dry_run:
-        deliver(config, project.root, report, progress, delays)
+        deliver(config, project.root, report, progress, delays, deadlines)
     return report
 
 

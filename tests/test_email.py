@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import io
+import queue
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -19,6 +26,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from pressbrief import DeliveryError, email_packet
+from pressbrief.smtp import Deadlines
 
 from .conftest import MINIMAL, run
 
@@ -30,18 +38,32 @@ POINT = "A point reporters can quote."
 
 
 class Handler:
-    """Keeps what it accepts; can refuse recipients or drop the connection."""
+    """Keeps what it accepts (and each envelope's recipients); can refuse recipients, drop
+    the connection at a recipient or after the data, or hold one reply."""
 
     def __init__(self) -> None:
         self.received: list[EmailMessage] = []
+        self.envelopes: list[list[str]] = []
+        self.raw: list[bytes] = []
         self.refuse: set[str] = set()
+        self.defer: dict[str, int] = {}
+        self.drop_at: set[str] = set()
         self.drop_after: int | None = None
+        self.hold: threading.Event | None = None
+        self.holding = threading.Event()
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
     ) -> str:
+        if address in self.drop_at:
+            self.drop_at.discard(address)
+            server.transport.close()  # dropped before the message was transmitted
+            return "421 going away"
         if address in self.refuse:
             return "550 5.1.1 no such mailbox here"
+        if self.defer.get(address):
+            self.defer[address] -= 1
+            return "451 4.7.1 greylisted, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -49,23 +71,36 @@ class Handler:
         if self.drop_after is not None and len(self.received) >= self.drop_after:
             server.transport.close()  # the connection drops before the server answers
             return "421 going away"
+        hold, self.hold = self.hold, None
+        if hold is not None:  # the first message's reply waits until the test says so
+            self.holding.set()
+            await asyncio.get_running_loop().run_in_executor(None, hold.wait, 60)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         self.received.append(message)
+        self.envelopes.append(list(envelope.rcpt_tos))
+        self.raw.append(envelope.content)
         return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
 
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[Handler, int]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     handler = Handler()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         yield handler, port
     finally:
+        if handler.hold is not None:
+            handler.hold.set()
         controller.stop()
 
 
@@ -98,11 +133,11 @@ def test_one_message_per_recipient_with_everything_in_it(
     handler, port = smtp
     folder = mail_project(project, with_logo, port)
     report = send(folder)
-    assert sorted(report.sent) == [
+    assert sorted(report.sent) == ["ann@paper.example", "bob@wire.example"]
+    assert sorted(str(m["To"]) for m in handler.received) == [
         "Ann Reporter <ann@paper.example>",
         "Bob Wire <bob@wire.example>",
     ]
-    assert [str(m["To"]) for m in handler.received] == sorted(report.sent)
     kit_pdf = (folder / "dist" / "kits" / "k.pdf").read_bytes()
     ids = set()
     for message in handler.received:
@@ -181,29 +216,88 @@ def test_a_refused_recipient_is_reported_and_stays_queued(
     folder = mail_project(project, with_logo, port)
     with pytest.raises(DeliveryError) as failure:
         send(folder)
-    assert "Bob Wire <bob@wire.example>: 550 5.1.1 no such mailbox here" in str(failure.value)
+    assert "bob@wire.example: 550 5.1.1 no such mailbox here" in str(failure.value)
     assert [str(m["To"]) for m in handler.received] == ["Ann Reporter <ann@paper.example>"]
     assert len(list((folder / "outbox").glob("*.eml"))) == 1
     assert failure.value.exit_code == 10
 
 
-def test_a_dropped_connection_resumes_without_duplicates(
-    project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
+def test_a_lost_reply_leaves_the_message_unconfirmed(
+    project: Callable[..., Path],
+    with_logo: str,
+    smtp: tuple[Handler, int],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """The connection dies after the message was transmitted, before the server's reply:
+    nobody knows whether it was delivered, so it is kept apart, never sent again unasked."""
     handler, port = smtp
     handler.drop_after = 1
     folder = mail_project(project, with_logo, port)
-    with pytest.raises(DeliveryError, match="connection failed"):
+    with pytest.raises(DeliveryError, match="may or may not have been delivered") as failure:
         send(folder)
-    assert len(handler.received) == 1
+    assert failure.value.exit_code == 10
+    assert "sent again only with --resend-unconfirmed" in str(failure.value)
+    (accepted,) = handler.received
+    (lost,) = (folder / "unconfirmed").glob("*.eml")
+    assert not list((folder / "outbox").glob("*.eml"))
     handler.drop_after = None
+    report = send(folder, dry_run=True)  # the next run reports it and sends nothing
+    assert report.queued == [] and report.already_sent == 1 and len(report.held) == 1
+    assert run("email", folder / "kits" / "k.yaml", "--to", folder / "reporters.csv") == 0
+    assert "1 message(s) of this packet may or may not have been delivered" in (
+        capsys.readouterr().err
+    )
+    assert len(handler.received) == 1
+    report = send(folder, resend_unconfirmed=True)
+    assert len(report.sent) == 1 and report.sent[0] not in str(accepted["To"])
+    assert len({str(m["To"]) for m in handler.received}) == 2
+    assert not lost.exists() and len(list((folder / "sent").glob("*.eml"))) == 2
+
+
+def test_a_reply_that_never_comes_leaves_the_message_unconfirmed(
+    project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
+) -> None:
+    handler, port = smtp
+    folder = mail_project(project, with_logo, port)
+    release = handler.hold = threading.Event()
+    try:
+        with pytest.raises(DeliveryError) as failure:
+            send(folder, deadlines=Deadlines(connect=5, message=0.5))
+    finally:
+        release.set()
+    assert "may or may not have been delivered" in str(failure.value)
+    assert "no complete answer from the server within 0.5 s" in str(failure.value)
+    assert len(list((folder / "unconfirmed").glob("*.eml"))) == 1
+    assert len(list((folder / "sent").glob("*.eml"))) == 1  # the other one went out
+
+
+def test_a_connection_dropped_before_the_message_is_retried(
+    project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
+) -> None:
+    handler, port = smtp
+    handler.drop_at = {"bob@wire.example"}
+    folder = mail_project(project, with_logo, port)
     report = send(folder)
-    assert report.already_sent == 1 and len(report.sent) == 1
+    assert sorted(report.sent) == ["ann@paper.example", "bob@wire.example"]
     assert sorted(str(m["To"]) for m in handler.received) == [
         "Ann Reporter <ann@paper.example>",
         "Bob Wire <bob@wire.example>",
     ]
     assert not list((folder / "outbox").glob("*.eml"))
+
+
+def test_a_temporary_refusal_is_retried_with_backoff(
+    project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
+) -> None:
+    handler, port = smtp
+    handler.defer = {"ann@paper.example": 2, "bob@wire.example": 3}
+    folder = mail_project(project, with_logo, port)
+    with pytest.raises(DeliveryError) as failure:
+        send(folder)  # two retries: enough for Ann, not for Bob
+    assert "1 of 2 messages were not accepted" in str(failure.value)
+    assert "bob@wire.example: 451 4.7.1 greylisted" in str(failure.value)
+    assert [str(m["To"]) for m in handler.received] == ["Ann Reporter <ann@paper.example>"]
+    assert send(folder).sent == ["bob@wire.example"]
 
 
 def test_bad_recipient_lists_are_reported_by_line(
@@ -319,8 +413,8 @@ def test_a_refused_connection_keeps_every_message_for_the_next_run(
     folder = mail_project(project, with_logo, port)
     with pytest.raises(DeliveryError) as failure:
         send(folder)
-    assert "2 of 2 messages were not accepted" in str(failure.value)
-    assert "Connection refused" in str(failure.value)
+    assert "the mail server could not be reached" in str(failure.value)
+    assert "Connection refused); 2 message(s) wait in outbox/" in str(failure.value)
     assert len(list((folder / "outbox").glob("*.eml"))) == 2
 
 
@@ -380,3 +474,328 @@ def test_line_breaks_never_reach_a_header(
     assert message["Subject"] == "Debate Bcc: everyone@example.org"
     assert message["Bcc"] is None
     assert str(message["To"]) == '"Ann Bcc: x@y.example" <ann@paper.example>'
+
+
+# --- trust: identity, envelopes, concurrency, interruptions, misbehaving servers --------
+
+EVIL = "=?utf-8?b?ZXZpbEBldmlsLmV4YW1wbGU=?="  # decodes to evil@evil.example
+
+
+def test_a_name_can_never_redirect_a_packet(
+    project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
+) -> None:
+    handler, port = smtp
+    folder = mail_project(project, with_logo, port)
+    (folder / "reporters.csv").write_text(
+        f'email,name\nann@paper.example,{EVIL}\nbob@wire.example,"Evil <evil@evil.example>"\n'
+    )
+    send(folder)
+    assert sorted(handler.envelopes) == [["ann@paper.example"], ["bob@wire.example"]]
+    names = {}
+    for message in handler.received:
+        (address,) = message["To"].addresses
+        names[address.addr_spec] = address.display_name
+    assert names == {"ann@paper.example": EVIL, "bob@wire.example": "Evil <evil@evil.example>"}
+
+
+def test_concurrent_runs_send_each_message_once(
+    project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
+) -> None:
+    handler, port = smtp
+    folder = mail_project(project, with_logo, port)
+    send(folder, dry_run=True)  # builds the kit once and queues both messages
+    release = handler.hold = threading.Event()
+    first: dict[str, Any] = {}
+
+    def run_first() -> None:
+        try:
+            first["report"] = send(folder)
+        except BaseException as error:  # pragma: no cover - reported below
+            first["error"] = error
+
+    thread = threading.Thread(target=run_first)
+    thread.start()
+    try:
+        assert handler.holding.wait(30), "the first run never reached the server"
+        second = send(folder)  # meanwhile: the first run is waiting for its reply
+    finally:
+        release.set()
+        thread.join(30)
+    assert "error" not in first, first.get("error")
+    assert second.elsewhere == 1 and len(second.sent) == 1
+    assert len(first["report"].sent) == 1 and first["report"].elsewhere == 1
+    assert sorted(str(m["To"]) for m in handler.received) == [
+        "Ann Reporter <ann@paper.example>",
+        "Bob Wire <bob@wire.example>",
+    ]
+    assert len(list((folder / "sent").glob("*.eml"))) == 2
+
+
+@contextmanager
+def _email_process(folder: Path) -> Iterator[tuple[subprocess.Popen[str], queue.Queue[str]]]:
+    """`pressbrief email` in a process of its own, its stderr lines in a queue."""
+    command = [sys.executable, "-m", "pressbrief", "email", "kits/k.yaml", "--to", "reporters.csv"]
+    lines: queue.Queue[str] = queue.Queue()
+    with subprocess.Popen(
+        command, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    ) as process:
+        assert process.stderr is not None
+        reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stderr])
+        reader.start()
+        try:
+            yield process, lines
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.wait(30)
+            reader.join(30)
+
+
+def test_two_processes_sending_one_packet_at_once_send_each_message_once(
+    project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
+) -> None:
+    handler, port = smtp
+    folder = mail_project(project, with_logo, port)
+    send(folder, dry_run=True)
+    release = handler.hold = threading.Event()
+    with _email_process(folder) as (first, first_err):
+        try:
+            assert handler.holding.wait(60), "the first run never reached the server"
+            with _email_process(folder) as (second, second_err):
+                assert second.wait(60) == 0  # sends the other message meanwhile
+        finally:
+            release.set()
+        assert first.wait(60) == 0
+    for lines in (first_err, second_err):
+        err = "".join(lines.queue)
+        assert "Traceback" not in err and "error" not in err, err
+    assert sorted(str(m["To"]) for m in handler.received) == [
+        "Ann Reporter <ann@paper.example>",
+        "Bob Wire <bob@wire.example>",
+    ]
+
+
+def _wait_for(lines: queue.Queue[str], text: str) -> str:
+    seen = ""
+    while text not in seen:
+        seen += lines.get(timeout=30)
+    return seen
+
+
+def test_ctrl_c_finishes_the_message_in_flight_then_stops(
+    project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
+) -> None:
+    handler, port = smtp
+    folder = mail_project(project, with_logo, port)
+    send(folder, dry_run=True)
+    release = handler.hold = threading.Event()
+    with _email_process(folder) as (process, lines):
+        try:
+            assert handler.holding.wait(60), "the run never reached the server"
+            process.send_signal(signal.SIGINT)  # while the server holds its reply
+            _wait_for(lines, "finishing the message in flight")
+        finally:
+            release.set()
+        assert process.wait(60) == 130
+    err = "".join(lines.queue)
+    assert "interrupted: 1 sent, 1 still waiting in outbox/" in err
+    assert "Traceback" not in err
+    (delivered,) = handler.received
+    report = send(folder)  # the re-run sends just the other one
+    assert report.already_sent == 1 and len(report.sent) == 1
+    assert report.sent[0] not in str(delivered["To"]) and len(handler.received) == 2
+
+
+def test_a_second_ctrl_c_stops_at_once_and_nothing_is_sent_twice(
+    project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
+) -> None:
+    handler, port = smtp
+    folder = mail_project(project, with_logo, port)
+    send(folder, dry_run=True)
+    release = handler.hold = threading.Event()
+    with _email_process(folder) as (process, lines):
+        try:
+            assert handler.holding.wait(60), "the run never reached the server"
+            process.send_signal(signal.SIGINT)
+            _wait_for(lines, "finishing the message in flight")
+            process.send_signal(signal.SIGINT)
+            assert process.wait(30) == 130  # the server still holds its reply
+        finally:
+            release.set()
+    assert "Traceback" not in "".join(lines.queue)
+    assert len(list((folder / "unconfirmed").glob("*.eml"))) == 1  # transmitted, unanswered
+    report = send(folder)
+    assert len(report.sent) == 1 and len(report.held) == 1
+    assert report.sent != report.held
+
+
+def _raw_server(serve: Callable[[socket.socket], None]) -> Iterator[tuple[int, list[int]]]:
+    """A misbehaving server on loopback: `serve` talks to each connection; yields the port
+    and a list that grows by one for each connection."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    connections: list[int] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            connections.append(1)
+            threading.Thread(target=serve, args=(connection,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1], connections
+    finally:
+        stop.set()
+        listener.shutdown(socket.SHUT_RDWR)  # wakes the accept()
+        listener.close()
+        thread.join(10)
+
+
+def _endless_greeting(connection: socket.socket) -> None:
+    with connection:
+        try:
+            while True:
+                connection.sendall(b"220-still greeting you\r\n" * 100)
+        except OSError:
+            return
+
+
+def _silent(connection: socket.socket) -> None:
+    with connection:
+        connection.recv(1)  # nothing said; returns when the client gives up
+
+
+@pytest.mark.parametrize("serve", [_endless_greeting, _silent], ids=["endless", "silent"])
+def test_a_server_that_never_gets_ready_is_given_up_for_the_run(
+    project: Callable[..., Path],
+    with_logo: str,
+    serve: Callable[[socket.socket], None],
+) -> None:
+    server = contextmanager(_raw_server)(serve)
+    with server as (port, connections):
+        folder = mail_project(project, with_logo, port)
+        send(folder, dry_run=True)
+        started = time.monotonic()
+        with pytest.raises(DeliveryError) as failure:
+            send(folder, deadlines=Deadlines(connect=0.3))
+        elapsed = time.monotonic() - started
+    message = str(failure.value)
+    assert "the mail server could not be reached" in message
+    assert "no complete answer from the server within 0.3 s" in message
+    assert "2 message(s) wait in outbox/" in message
+    assert len(connections) == 1  # given up for the run: no retry, no second message
+    assert elapsed < 5
+    assert len(list((folder / "outbox").glob("*.eml"))) == 2
+
+
+def test_a_sent_packet_is_sent_again_only_when_asked_as_a_correction(
+    project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
+) -> None:
+    handler, port = smtp
+    folder = mail_project(project, with_logo, port)
+    send(folder)
+    assert send(folder).already_sent == 2
+    report = send(folder, resend=True)
+    assert len(report.sent) == 2
+    first, corrected = handler.received[:2], handler.received[2:]
+    assert [m["Subject"] for m in corrected] == ["CORRECTION: Debate Night"] * 2
+    assert not {m["Message-ID"] for m in first} & {m["Message-ID"] for m in corrected}
+    again = send(folder, resend=True)  # that correction went out already
+    assert again.sent == [] and again.already_sent == 2 and len(handler.received) == 4
+
+
+def test_a_queued_message_that_no_longer_matches_is_replaced(
+    project: Callable[..., Path],
+    with_logo: str,
+    smtp: tuple[Handler, int],
+) -> None:
+    handler, port = smtp
+    folder = mail_project(project, with_logo, port)
+    (folder / "reporters.csv").write_text("email,name\nann@paper.example,Jhon Smtih\n")
+    send(folder, dry_run=True)
+    (folder / "reporters.csv").write_text("email,name\nann@paper.example,John Smith\n")
+    report = send(folder)
+    assert report.replaced == 1
+    (message,) = handler.received
+    assert str(message["To"]) == "John Smith <ann@paper.example>"
+    text = message.get_body(("plain",)).get_content()
+    assert "Dear John Smith" in text and "Jhon" not in text
+    assert not list((folder / "outbox").glob("*.eml"))
+
+
+def test_drafts_are_not_emailed_unless_allowed(
+    project: Callable[..., Path],
+    with_logo: str,
+    smtp: tuple[Handler, int],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    handler, port = smtp
+    folder = mail_project(project, with_logo, port)
+    brief = folder / "content" / "b.yaml"
+    brief.write_text(brief.read_text() + "status: draft\n")
+    assert run("email", folder / "kits" / "k.yaml", "--to", folder / "reporters.csv") == 9
+    err = capsys.readouterr().err
+    assert "1 brief(s) are drafts (status: draft)" in err and "b.yaml" in err
+    assert "--allow-draft" in err
+    assert handler.received == [] and not (folder / "outbox").exists()
+    send(folder, allow_draft=True)
+    assert {m["Subject"] for m in handler.received} == {"DRAFT: Debate Night"}
+
+
+INTERNATIONAL = "jörg@bücher.example"
+
+
+@pytest.mark.parametrize("smtputf8", [False, True], ids=["without", "with"])
+def test_an_internationalized_address_needs_smtputf8(
+    project: Callable[..., Path], with_logo: str, smtputf8: bool
+) -> None:
+    handler, port = Handler(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, enable_SMTPUTF8=smtputf8)
+    controller.start()
+    try:
+        folder = mail_project(project, with_logo, port)
+        (folder / "reporters.csv").write_text(f"email,name\n{INTERNATIONAL},Jörg Bücher\n")
+        if not smtputf8:
+            with pytest.raises(DeliveryError) as failure:
+                email_packet(
+                    folder / "kits" / "k.yaml",
+                    folder / "reporters.csv",
+                    delays=(60, 60),  # a retry would hang the test: none is made
+                )
+            assert f"{INTERNATIONAL}: {INTERNATIONAL} is an internationalized address" in str(
+                failure.value
+            )
+            assert "offers SMTPUTF8" in str(failure.value) and handler.received == []
+            assert len(list((folder / "outbox").glob("*.eml"))) == 1
+            return
+        send(folder)
+    finally:
+        controller.stop()
+    assert handler.envelopes == [[INTERNATIONAL]]
+    headers = handler.raw[0].split(b"\r\n\r\n")[0]
+    assert f"<{INTERNATIONAL}>".encode() in headers  # the domain as it is, not encoded
+    parsed = email.message_from_string(handler.raw[0].decode(), policy=email.policy.default)
+    (address,) = parsed["To"].addresses
+    assert address.addr_spec == INTERNATIONAL and address.display_name == "Jörg Bücher"
+
+
+def test_a_claim_left_by_a_run_that_died_is_kept_unconfirmed(
+    project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
+) -> None:
+    handler, port = smtp
+    folder = mail_project(project, with_logo, port)
+    send(folder, dry_run=True)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    claimed = sorted((folder / "outbox").glob("*.eml"))[0]
+    claims = folder / "outbox" / ".sending"
+    claimed.rename(claims / f"{claimed.stem}.{dead.pid}.eml")  # as a kill -9 leaves it
+    report = send(folder)
+    assert len(report.sent) == 1 and len(report.held) == 1
+    assert (folder / "unconfirmed" / claimed.name).exists()
+    assert not list(claims.iterdir()) and len(handler.received) == 1
