@@ -114,3 +114,78 @@ def test_render_survives_any_mutation(brief: str, capsys: pytest.CaptureFixture[
         if code == 0:
             assert output.read_bytes().startswith(b"%PDF-")
         assert not leftovers(folder)
+
+
+REPORTERS = (
+    "email,name,outlet\nann@paper.example,Ann Reporter,The Paper\n"
+    "bob@wire.example,Bob Wire,Wire Service\n"
+)
+CSV_TEXT = st.one_of(
+    st.text(
+        st.one_of(st.sampled_from([*',"\n\r\t;=?@<>é\x00']), st.characters(codec="utf-8")),
+        max_size=20,
+    ),
+    st.just("=?utf-8?b?ZXZpbEBldmlsLmV4YW1wbGU=?="),  # decodes to an address
+    st.just(",evil@evil.example"),
+)
+
+
+@st.composite
+def mutated_list(draw: st.DrawFn) -> str:
+    """The example recipients list with a few random edits."""
+    text = REPORTERS
+    for _ in range(draw(st.integers(1, 4))):
+        cut = draw(st.integers(0, len(text)))
+        if draw(st.booleans()):
+            text = text[:cut] + draw(CSV_TEXT) + text[cut:]
+        else:
+            text = text[:cut] + text[draw(st.integers(cut, min(len(text), cut + 12))) :]
+    return text
+
+
+@pytest.fixture(scope="module")
+def packet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with a kit to email, built once (dry runs reuse the cached PDFs)."""
+    folder = tmp_path_factory.mktemp("packet")
+    (folder / "content").mkdir()
+    (folder / "kits").mkdir()
+    (folder / "pressbrief.yaml").write_text(
+        "contact:\n  name: Press Office\n  email: press@org.example\n"
+        "email:\n  smtp:\n    host: 127.0.0.1\n    port: 9\n    security: none\n"
+    )
+    (folder / "content" / "a.yaml").write_text(
+        (REPO / "content" / "broadband-compact.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    (folder / "kits" / "k.yaml").write_text("title: Debate Night\nbriefs: [a]\n")
+    return folder
+
+
+@settings(
+    max_examples=30 * SCALE,
+    deadline=None,
+    derandomize=SCALE == 1,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(reporters=mutated_list())
+def test_a_recipients_list_never_misdirects_a_packet(
+    reporters: str, packet: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import email
+    import email.policy
+
+    shutil.rmtree(packet / "outbox", ignore_errors=True)
+    csv = packet / "reporters.csv"
+    csv.write_text(reporters, encoding="utf-8")
+    code = run("email", packet / "kits" / "k.yaml", "--to", csv, "--dry-run")
+    event(f"exit {code}")
+    err = capsys.readouterr().err
+    assert code in (0, 1), err
+    assert "Traceback" not in err
+    messages = sorted((packet / "outbox").glob("*.eml"))
+    assert bool(messages) == (code == 0)  # a refused list queues nothing
+    for file in messages:
+        message = email.message_from_bytes(file.read_bytes(), policy=email.policy.default)
+        (address,) = message["To"].addresses  # one recipient, no smuggled second one
+        assert address.addr_spec in reporters  # exactly an address the list holds
+        assert message["Cc"] is None and message["Bcc"] is None
