@@ -9,14 +9,17 @@ prints the path. Templates may include the built-in partials in `layouts/_shared
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import jinja2
 import yaml
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
 
 from .assets import LAYOUTS_DIR
 from .content import suggest
@@ -135,13 +138,32 @@ def find_layout(name: str, project_root: Path | None) -> Layout:
     raise LayoutError(f"no layout named '{name}'{hint}; looked in, in order:\n{looked}")
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, narrowed to what a layout needs: the fields of pressbrief's models
+    (never a file path), text, numbers, dates, lists and mappings, and Jinja's own loop
+    helpers. Anything else (a `Path` that could read or write files, a module, a function's
+    globals) is out of reach, so a layout from elsewhere can shape a page and nothing more."""
+
+    _PLAIN = (str, int, float, bool, date, tuple, list, dict, Markup)
+    _JINJA = (jinja2.runtime.LoopContext, jinja2.utils.Cycler, jinja2.utils.Joiner)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(value, PurePath):
+            return False
+        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            return attr in {field.name for field in dataclasses.fields(obj)}
+        if isinstance(obj, self._PLAIN + self._JINJA + (jinja2.utils.Namespace,)):
+            return bool(super().is_safe_attribute(obj, attr, value))
+        return False
+
+
 @cache
 def _environment(folder: Path) -> jinja2.Environment:
     """One environment per layout folder and process, so templates compile once; Jinja
     reloads a template whose file changed (auto_reload). Sandboxed: a layout downloaded
     from somewhere can shape the page but cannot reach Python's internals (no
     `__globals__`, no `os`), so it cannot run commands."""
-    return SandboxedEnvironment(
+    return _Sandbox(
         loader=jinja2.FileSystemLoader([folder, LAYOUTS_DIR]),  # built-in _shared/ partials
         autoescape=True,
         undefined=jinja2.StrictUndefined,

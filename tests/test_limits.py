@@ -4,6 +4,7 @@ processes, image caps, writes as renders finish, Ctrl-C and kill -9."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import struct
 import subprocess
@@ -357,3 +358,22 @@ def test_an_idle_worker_killed_from_outside_is_replaced(pool: Pool) -> None:
         worker.process.join()
     ((_, value, error),) = pool.run([fine])
     assert (value, error) == (3, None)
+
+
+def test_a_layout_cannot_reach_files_through_the_objects_it_is_given(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = project(b=MINIMAL)
+    marker = folder / "written"
+    for attack in (
+        f'{{{{ config.root.joinpath("{marker}").write_text("owned") }}}}',
+        '{{ config.root.joinpath("/etc/hostname").read_text() }}',
+        "{{ brief.source.read_text() }}",
+        "{{ brief.__class__.__init__.__globals__ }}",
+        "{{ brief.talking_points.__class__.__mro__ }}",
+    ):
+        own_layout(folder, lambda text, attack=attack: text.replace("<main>", f"<main>{attack}"))
+        assert run("render", folder / "content" / "b.yaml", "-o", folder / "b.pdf") == 4, attack
+        assert "layout 'issue-brief' failed" in capsys.readouterr().err
+        assert not marker.exists() and not (folder / "b.pdf").exists()
+        shutil.rmtree(folder / "layouts")
