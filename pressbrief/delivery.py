@@ -48,6 +48,7 @@ from .mail import CONTENT_HEADER, RECIPIENT_HEADER, sender
 from .model import Config
 from .render import write_atomic
 from .smtp import DEADLINES, RETRY_DELAYS, Deadlines, Session, State
+from .workers import alive
 
 log = logging.getLogger(__name__)
 
@@ -99,16 +100,6 @@ def _headers(path: Path) -> Message:
         return BytesHeaderParser(policy=compat32).parse(file)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _claims(root: Path) -> dict[str, Path]:
     """Claimed messages by name (NAME.eml), whoever claimed them."""
     return {
@@ -121,7 +112,7 @@ def _recover(root: Path) -> None:
     """Claims of runs that died: the message may have been transmitted → unconfirmed/."""
     for name, claim in _claims(root).items():
         pid = int(claim.name.split(".")[1])  # NAME.PID.eml, as `_claim` names it
-        if pid != os.getpid() and not _alive(pid):
+        if pid != os.getpid() and not alive(pid):
             (root / UNCONFIRMED).mkdir(exist_ok=True)
             os.replace(claim, root / UNCONFIRMED / name)
             log.warning(

@@ -3,8 +3,8 @@ limits.
 
 A worker is a process of its own, forked from a fork server that has imported WeasyPrint
 (so every worker starts warm and never inherits a font configuration). It caps its address
-space (RLIMIT_AS), ignores Ctrl-C (the parent decides), dies with its parent
-(PR_SET_PDEATHSIG, and an end-of-file on its pipe), then computes one task after another.
+space (RLIMIT_AS), ignores Ctrl-C (the parent decides), ends the moment the process that
+started it ends (even by `kill -9`), then computes one task after another.
 The parent gives each task a deadline: a worker still busy past it is killed and replaced,
 and that task fails with a message naming the document and the limit. A worker that dies
 (out of memory, a crash) fails only its own task. Nothing that hit a limit is retried.
@@ -13,17 +13,18 @@ and that task fails with a message naming the document and the limit. A worker t
 from __future__ import annotations
 
 import atexit
-import contextlib
-import ctypes
 import logging
 import multiprocessing
 import os
 import pickle
 import resource
+import select
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkServerProcess
 from pathlib import Path
@@ -35,7 +36,6 @@ from .model import Config
 
 log = logging.getLogger(__name__)
 
-_PR_SET_PDEATHSIG = 1
 ENVIRONMENT = ("SOURCE_DATE_EPOCH", "PRESSBRIEF_SUBSETTER")
 """The environment variables a render depends on; `environment()` snapshots them."""
 
@@ -75,20 +75,43 @@ def _describe_memory(count: int) -> str:
     return f"{count / 1e9:g} GB" if count >= 1e9 else f"{count / 1e6:g} MB"
 
 
-def _serve(connection: Connection) -> None:
+def _serve(connection: Connection, parent: int) -> None:
     """A worker's life: set up, then compute tasks until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    with contextlib.suppress(OSError, AttributeError):  # Linux only; elsewhere the pipe's EOF
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() == 1:  # the parent died before the signal was armed
-        return
+    threading.Thread(target=_die_with, args=(parent,), daemon=True).start()
     while True:
         try:
             task: Task = connection.recv()
         except (EOFError, OSError):
             return
         connection.send(_compute(task))
+
+
+def _die_with(parent: int) -> None:
+    """Wait for the process that started the worker to end, then end the worker at once,
+    whatever it is computing. (Its own parent is the fork server, which outlives it: every
+    worker holds the fork server's lifeline, so the fork server's death cannot be the cue.)"""
+    try:
+        handle = os.pidfd_open(parent)  # Linux: readable when the process ends
+    except (AttributeError, OSError):
+        handle = None
+    if handle is not None:
+        select.select([handle], [], [])
+    else:
+        while alive(parent):
+            time.sleep(0.5)
+    os._exit(1)
+
+
+def alive(pid: int) -> bool:
+    """Whether process `pid` is running."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _compute(task: Task) -> tuple[bool, Any]:
@@ -119,12 +142,27 @@ def _compute(task: Task) -> tuple[bool, Any]:
     return False, error
 
 
+def _start_server_quietly() -> None:
+    """Start the fork server with Ctrl-C ignored (it ignores it anyway once running), so a
+    Ctrl-C while it imports WeasyPrint does not print its traceback."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class _Worker:
     """A worker process and the parent's end of its pipe."""
 
     def __init__(self, context: multiprocessing.context.ForkServerContext) -> None:
+        _start_server_quietly()
         self.connection, child = context.Pipe()
-        self.process: ForkServerProcess = context.Process(target=_serve, args=(child,), daemon=True)
+        self.process: ForkServerProcess = context.Process(
+            target=_serve, args=(child, os.getpid()), daemon=True
+        )
         self.process.start()
         child.close()
         self.task: Task | None = None
