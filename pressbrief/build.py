@@ -21,6 +21,7 @@ from typing import TypeVar
 from .cache import BuildCache, Key
 from .content import load_brief, load_kit
 from .errors import BuildError, ContentError, KitError, OutputError, PressbriefError, Problem
+from .files import check_output
 from .html import Entry, build_blank_html, build_kit_html
 from .layouts import available, find_layout
 from .model import Brief, Config, Kit
@@ -142,6 +143,8 @@ def build_kit(
     """One kit (kits/NAME.yaml) to `output` (default: the kit file's name with .pdf), and
     its imposed copy when `options.impose` asks for one."""
     project, kit, briefs = load_kit_members(file)
+    if output is not None:
+        check_output(output)
     target = output or file.with_suffix(".pdf")
     build = _Build(project, target.parent, options, progress)
     kit = dataclasses.replace(kit, slug=target.stem)

@@ -15,6 +15,8 @@ import os
 import stat
 from pathlib import Path
 
+from .errors import OutputError
+
 _KINDS = {
     stat.S_IFIFO: "a FIFO (named pipe)",
     stat.S_IFSOCK: "a socket",
@@ -55,3 +57,25 @@ def read_regular(path: Path, limit: int | None = None) -> bytes:
     if limit is not None and len(data) > limit:  # it grew while we read
         raise OSError(errno.EFBIG, f"is over {limit:,} bytes", str(path))
     return data
+
+
+def check_output(path: Path) -> None:
+    """OutputError unless `path` may receive a PDF: it must be named .pdf (so no source file,
+    pressbrief.yaml or brief, is ever overwritten by mistake) and, if it exists, be a
+    regular file (never a device, a FIFO or a folder)."""
+    if path.suffix.lower() != ".pdf":
+        raise OutputError(
+            f"{path}: not a .pdf file name; pressbrief writes PDFs only to files named "
+            "*.pdf, so that no source file is overwritten"
+        )
+    check_replaceable(path)
+
+
+def check_replaceable(path: Path) -> None:
+    """OutputError if `path` exists and is not a regular file (a device, FIFO, folder)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # nothing there (or nothing reachable): writing will say what is wrong
+    if not stat.S_ISREG(mode):
+        raise OutputError(f"{path}: is {kind(mode)}, not a regular file; nothing was written")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from .content import suggest
 from .errors import ImposeError
-from .files import read_regular
+from .files import check_output, read_regular
 from .render import write_atomic
 
 if TYPE_CHECKING:  # pypdf is imported when something is imposed, not at start-up
@@ -79,6 +79,7 @@ def impose(
     sheet: str | None = None,
 ) -> Imposed:
     """Impose the pages of `source` on sheets, written to `output`."""
+    check_output(output)
     check_layout(layout)
     if sheet is not None and sheet not in SHEETS:
         raise ImposeError(

@@ -21,6 +21,7 @@ from .assets import COLOR_DIR, FONTS_DIR
 from .config import load_config
 from .content import load_briefs
 from .errors import LayoutError, OutputError
+from .files import check_output, check_replaceable
 from .html import build_html, stylesheet
 from .layouts import Layout, available, find_layout
 from .model import Brief, Config
@@ -109,11 +110,13 @@ def _check(parsed: Parsed, source: Path) -> None:
 
 
 def write_atomic(data: bytes, output: Path) -> None:
-    """Write `data` to `output` through a temporary file and a rename: never a partial file."""
+    """Write `data` to `output` through a temporary file and a rename: never a partial file,
+    and never in place of something that is not a regular file (a device, a FIFO)."""
+    check_replaceable(output)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(
-            dir=output.parent, prefix=f".{output.name}.", suffix=".tmp"
+            dir=output.parent, prefix=".pressbrief-", suffix=".tmp"
         )
         try:
             with os.fdopen(handle, "wb") as file:
@@ -138,6 +141,8 @@ def render_brief(
     `profile` is 'screen' or 'print' (bleed, crop marks, CMYK brand colours)."""
     config = dataclasses.replace(load_config(source), profile=profile)
     (brief,) = load_briefs([source], config, available(config.root))
+    if output is not None:
+        check_output(output)
     output = output or source.with_suffix(".pdf")
     task = limited(source, render_summary, (brief, config, allow_overflow), config)
     ((_, value, error),) = shared_pool(1).run([task])

@@ -52,3 +52,28 @@ def test_commands_refuse_a_fifo_by_name(
     assert run("render", folder / "content" / "b.yaml", "-o", folder / "b.pdf") == 4
     assert f"{own / 'layout.yaml'}: not a regular file" in capsys.readouterr().err
     assert not (folder / "b.pdf").exists()
+
+
+def test_an_output_never_replaces_a_source_or_a_device(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = project(b=MINIMAL)
+    brief = folder / "content" / "b.yaml"
+    for target in (brief, folder / "pressbrief.yaml", folder / "b"):
+        assert run("render", brief, "-o", target) == 5
+        assert f"{target}: not a .pdf file name" in capsys.readouterr().err
+    assert brief.read_text() == MINIMAL
+    pipe = folder / "pipe.pdf"
+    os.mkfifo(pipe)
+    assert run("render", brief, "-o", pipe) == 5
+    assert f"{pipe}: is a FIFO (named pipe), not a regular file" in capsys.readouterr().err
+    assert pipe.is_fifo()
+    assert run("impose", pipe, "-o", brief, "--layout", "2-up") == 5
+    assert brief.read_text() == MINIMAL
+
+
+def test_a_very_long_file_name_is_written(project: Callable[..., Path]) -> None:
+    slug = "a-" + "long-" * 49  # 247 characters: the temporary name must not grow it
+    folder = project(**{slug: MINIMAL})
+    assert run("build", folder, "--jobs", "1") == 0
+    assert (folder / "dist" / "briefs" / f"{slug}.pdf").is_file()
