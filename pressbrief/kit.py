@@ -15,6 +15,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
@@ -138,7 +139,7 @@ def _link_contents(
             uri = str(action.get("/URI", "")) if action is not None else ""
             if not uri.startswith(LINK_SCHEME):
                 continue
-            slug = uri.removeprefix(LINK_SCHEME)
+            slug = unquote(uri.removeprefix(LINK_SCHEME))  # WeasyPrint escapes the URL
             target = writer.pages[first_pages[slug]].indirect_reference
             annotation[NameObject("/A")] = DictionaryObject(
                 {

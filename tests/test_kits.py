@@ -263,3 +263,23 @@ def test_internal_links_of_a_brief_still_land_in_the_kit(
     target = reader.named_destinations[str(link["/Dest"])]
     assert reader.get_destination_page_number(target) == 3
     assert "Here it is." in reader.pages[3].extract_text()
+
+
+def test_briefs_with_spaces_quotes_and_accents_in_their_names_join_a_kit(
+    project: Callable[..., Path],
+) -> None:
+    names = ["a b", 'q"uote', "über"]
+    folder = project(
+        **{name: MINIMAL.replace("Minimal", f"Brief {i}") for i, name in enumerate(names)}
+    )
+    (folder / "kits").mkdir()
+    (folder / "kits" / "k.yaml").write_text(
+        "title: K\nbriefs: ['a b', 'q\"uote', über]\n", encoding="utf-8"
+    )
+    assert run("build", folder, "--jobs", "1") == 0
+    reader = PdfReader(folder / "dist" / "kits" / "k.pdf")
+    targets = {
+        str(annotation["/Contents"]): reader.get_page_number(annotation["/A"]["/D"][0].get_object())
+        for annotation in (a.get_object() for a in reader.pages[1].get("/Annots", []))
+    }
+    assert targets == {f"Go to: A Brief {i} Brief": i + 2 for i in range(3)}
