@@ -404,6 +404,9 @@ class _Build:
             data, pages = self._assemble(kit, jobs, results)
         except PressbriefError as error:
             return key, _Result(error=error)
+        except Exception as error:  # pypdf on odd input: this kit fails, the build goes on
+            why = f"{kit.source}: could not be assembled: {type(error).__name__}: {error}"
+            return key, _Result(error=KitError(why))
         self._store(key, data, pages)
         return key, _Result(data, pages, f"kit of {len(jobs)} brief{'s' if len(jobs) != 1 else ''}")
 

@@ -64,9 +64,11 @@ def svg_elements(root: ElementTree.Element, cap: int) -> int:
     def parts(element: ElementTree.Element) -> list[ElementTree.Element]:
         found = list(element)
         if element.tag.rpartition("}")[2] == "use":
-            target = (element.get("href") or element.get(_XLINK) or "").strip()
-            if target.startswith("#") and target[1:] in by_id:
-                found.append(by_id[target[1:]])
+            for target in (element.get(_XLINK), element.get("href")):  # both, to be safe
+                # '#id', or 'this-file.svg#id', which WeasyPrint also reads as local
+                fragment = (target or "").rpartition("#")[2].strip()
+                if fragment in by_id:
+                    found.append(by_id[fragment])
         return found
 
     sizes: dict[int, int] = {}

@@ -179,15 +179,18 @@ def test_a_write_failure_is_reported_with_the_rest(
     assert "a.pdf (1 page, from the cache)" in out
 
 
-def nested_use_svg(levels: int, fan: int) -> str:
+def nested_use_svg(levels: int, fan: int, use: str = 'href="#l{}"') -> str:
     """An SVG of `levels` groups, each drawing the one below `fan` times: small, and
-    `fan ** levels` elements once expanded."""
-    parts = ['<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><defs>']
+    `fan ** levels` elements once expanded. `use` writes the reference to level {}."""
+    parts = [
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'viewBox="0 0 10 10"><defs>'
+    ]
     parts.append('<rect id="l0" width="1" height="1"/>')
     for level in range(1, levels + 1):
-        uses = "".join(f'<use href="#l{level - 1}"/>' for _ in range(fan))
+        uses = "".join(f"<use {use.format(level - 1)}/>" for _ in range(fan))
         parts.append(f'<g id="l{level}">{uses}</g>')
-    parts.append(f'</defs><use href="#l{levels}"/></svg>')
+    parts.append(f"</defs><use {use.format(levels)}/></svg>")
     return "".join(parts)
 
 
@@ -214,6 +217,16 @@ def png_bomb(width: int, height: int) -> bytes:
             "bomb.svg",
             nested_use_svg(10, 10).encode(),
             "an SVG that draws more than 50,000 elements once its <use> references are expanded",
+        ),
+        (
+            "xlink.svg",
+            nested_use_svg(8, 10, 'xlink:href="#l{}" href="#nothing"').encode(),
+            "an SVG that draws more than 50,000 elements",
+        ),
+        (
+            "named.svg",
+            nested_use_svg(8, 10, 'href="named.svg#l{}"').encode(),
+            "an SVG that draws more than 50,000 elements",
         ),
         (
             "loop.svg",
