@@ -464,6 +464,13 @@ def _check_markdown(brief: Brief, root: Path, reader: Reader) -> None:
                 f"Markdown nested {depth} levels deep (emphasis, links, lists or quotes "
                 f"inside each other); the limit is {markdown.MAX_DEPTH}",
             )
+        for href in markdown.links(text):
+            if not href.startswith(("http://", "https://", "mailto:")):
+                reader.problem_at(
+                    name,
+                    f"link '{href}' is not an http, https or mailto address; a reader of "
+                    "the PDF could not follow it (write the address in full)",
+                )
         for image in markdown.images(text):
             if not image.alt.strip():
                 reader.problem_at(

@@ -21,13 +21,13 @@ from .model import strings
 
 MAX_DEPTH = 20
 """The deepest nesting of elements (paragraphs, lists, quotes, emphasis, links) allowed in
-one text; markdown-it stops block nesting there itself (its maxNesting), `depth` measures
-the rest."""
+one text. markdown-it drops what lies deeper than its maxNesting, so that is set a little
+above: text nested deeper than MAX_DEPTH is measured (`depth`) and refused, never lost."""
 
 
 @cache
 def _parser() -> MarkdownIt:
-    options = {"html": False, "typographer": True, "maxNesting": MAX_DEPTH}
+    options = {"html": False, "typographer": True, "maxNesting": MAX_DEPTH + 2}
     return MarkdownIt("commonmark", options).enable(["replacements", "smartquotes"])
 
 
@@ -51,15 +51,17 @@ class Image:
 
 @dataclass(frozen=True)
 class _Scan:
-    """What validation and the cache need from one text: its images and nesting depth."""
+    """What validation and the cache need from one text: its images, links and depth."""
 
     images: tuple[Image, ...]
+    links: tuple[str, ...]
     depth: int
 
 
 @lru_cache(maxsize=4096)
 def _scan(text: str) -> _Scan:
     found = []
+    links = []
     depth = 0
     for token in _parser().parse(text):
         depth = max(depth, token.level + max(token.nesting, 0))
@@ -67,12 +69,19 @@ def _scan(text: str) -> _Scan:
             depth = max(depth, token.level + child.level + max(child.nesting, 0))
             if child.type == "image":
                 found.append(Image(str(child.attrGet("src") or ""), child.content))
-    return _Scan(tuple(found), depth)
+            elif child.type == "link_open":
+                links.append(str(child.attrGet("href") or ""))
+    return _Scan(tuple(found), tuple(links), depth)
 
 
 def images(text: str) -> tuple[Image, ...]:
     """Every image in `text`, with its alt text ('' when none was given)."""
     return _scan(text).images
+
+
+def links(text: str) -> tuple[str, ...]:
+    """The address of every link in `text`."""
+    return _scan(text).links
 
 
 def depth(text: str) -> int:

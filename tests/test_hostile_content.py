@@ -3,6 +3,7 @@ never a hang), ordinary YAML is accepted, and one rule decides a file's project.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Callable
@@ -305,4 +306,33 @@ def test_odd_yaml_values_are_problems(
         f"{file}:6: analysis: image '%00.png' is not a file in the project; images must be "
         "local files (no network at render time)",
         f"{kit}:3: duplex: expected true or false, got 'maybe'",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [">" * 20 + " deep text", "".join(f"{'  ' * i}- level {i}\n" for i in range(12))],
+    ids=["quotes", "lists"],
+)
+def test_markdown_at_the_nesting_limit_is_refused_not_lost(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    folder = project(deep=MINIMAL + "analysis: " + json.dumps(text) + "\n")
+    code, lines = check(folder, capsys)
+    assert code == 1
+    assert "analysis: Markdown nested" in lines[0] and "the limit is 20" in lines[0]
+
+
+def test_links_a_printed_reader_cannot_follow_are_refused(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    summary = "See [the annex](annex.pdf), [up](../../etc/passwd) and [below](#nope)."
+    folder = project(b=MINIMAL.replace("One sentence of summary.", summary))
+    code, lines = check(folder, capsys)
+    file = folder / "content" / "b.yaml"
+    assert code == 1
+    assert lines == [
+        f"{file}:2: summary: link '{href}' is not an http, https or mailto address; a reader "
+        "of the PDF could not follow it (write the address in full)"
+        for href in ("annex.pdf", "../../etc/passwd", "#nope")
     ]
