@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import weasyprint
@@ -57,7 +57,7 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         parts = urlsplit(url)
-        path = Path(url2pathname(unquote(parts.path))).resolve() if parts.scheme == "file" else None
+        path = Path(url2pathname(parts.path)).resolve() if parts.scheme == "file" else None
         root = next((r for r in self.roots if path and path.is_relative_to(r)), None)
         if path is None or parts.netloc not in ("", "localhost") or root is None:
             self._refuse(url, f"only files inside {', '.join(map(str, self.roots))} can be used")

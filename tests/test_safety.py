@@ -119,3 +119,20 @@ def test_an_image_inside_the_project_renders_with_alt_text(
     kinds, alts = structure(folder / "b.pdf")
     assert "/Figure" in kinds
     assert "our emblem" in alts
+
+
+def test_a_project_whose_folder_name_looks_escaped(
+    tmp_path: Path, with_logo: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "é%20x"
+    (folder / "content").mkdir(parents=True)
+    shutil.copytree(tmp_path / "assets", folder / "assets")
+    (folder / "pressbrief.yaml").write_text(with_logo)
+    (folder / "content" / "b.yaml").write_text(
+        MINIMAL + "analysis: '![emblem](../assets/logo.svg)'\n"
+    )
+    assert run("render", folder / "content" / "b.yaml", "-o", folder / "b.pdf") == 0, (
+        capsys.readouterr().err
+    )
+    kinds, alts = structure(folder / "b.pdf")
+    assert "emblem" in alts
