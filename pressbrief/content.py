@@ -142,6 +142,21 @@ def _first_alias(root: yaml.Node) -> yaml.Node | None:
     return None
 
 
+def plain_yaml(text: str) -> Any:
+    """A trusted YAML text (a layout's layout.yaml) as Python values, aliases refused as in
+    content files (expanding them is how alias bombs blow up); yaml.YAMLError if it is not
+    plain YAML."""
+    node = yaml.compose(text, Loader=_COMPOSER)
+    if node is None:
+        return None
+    alias = _first_alias(node)
+    if alias is not None:
+        raise yaml.MarkedYAMLError(
+            problem="aliases (*name) are not allowed", problem_mark=alias.start_mark
+        )
+    return yaml.SafeLoader("").construct_document(node)
+
+
 def suggest(word: str, choices: typing.Iterable[str]) -> str:
     """' (did you mean 'x'?)' for the closest choice, or ''."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)

@@ -22,7 +22,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from .assets import LAYOUTS_DIR
-from .content import suggest
+from .content import MAX_FILE_BYTES, plain_yaml, suggest
 from .errors import LayoutError
 from .files import read_regular
 
@@ -115,7 +115,7 @@ def _meta(file: Path) -> Any:
 
 @cache
 def _meta_of(file: Path, mtime: int) -> Any:
-    return yaml.safe_load(read_regular(file).decode("utf-8"))
+    return plain_yaml(read_regular(file, MAX_FILE_BYTES).decode("utf-8"))
 
 
 def find_layout(name: str, project_root: Path | None) -> Layout:

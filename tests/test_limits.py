@@ -380,3 +380,19 @@ def test_a_layout_cannot_reach_files_through_the_objects_it_is_given(
         assert "layout 'issue-brief' failed" in capsys.readouterr().err
         assert not marker.exists() and not (folder / "b.pdf").exists()
         shutil.rmtree(folder / "layouts")
+
+
+def test_an_alias_bomb_in_a_layout_is_refused(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = project(b=MINIMAL)
+    own_layout(folder, lambda text: text)
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [
+        f"{c}: &{c} [{', '.join(['*' + p] * 10)}]"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    ]
+    bomb = "\n".join(levels) + "\nfit: [{name: comfortable, size: *i}]\n"
+    (folder / "layouts" / "issue-brief" / "layout.yaml").write_text(bomb)
+    assert run("render", folder / "content" / "b.yaml", "-o", folder / "b.pdf") == 4
+    assert "aliases (*name) are not allowed" in capsys.readouterr().err

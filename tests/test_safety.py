@@ -134,5 +134,4 @@ def test_a_project_whose_folder_name_looks_escaped(
     assert run("render", folder / "content" / "b.yaml", "-o", folder / "b.pdf") == 0, (
         capsys.readouterr().err
     )
-    kinds, alts = structure(folder / "b.pdf")
-    assert "emblem" in alts
+    assert "emblem" in structure(folder / "b.pdf")[1]
