@@ -149,9 +149,9 @@ def _check(config: Config, problem: Callable[[str, str], None]) -> None:
         value = getattr(limits, name)
         if not _SIZE.fullmatch(value.strip()):
             problem(f"limits.{name}", f"'{value}' is not a size; expected e.g. 1GB, 25MB")
-    for name in ("render_seconds", "image_megapixels"):
-        if getattr(limits, name) < 1:
-            problem(f"limits.{name}", "must be at least 1")
+    for name, most in (("render_seconds", 86_400), ("image_megapixels", 10_000)):
+        if not 1 <= getattr(limits, name) <= most:
+            problem(f"limits.{name}", f"must be from 1 to {most:,}")
     org = config.organization
     if org.logo:
         assert config.root is not None

@@ -36,6 +36,7 @@ from pypdf.generic import (
 )
 
 from .assets import VERSION
+from .errors import OutputError
 from .fonts import faces
 from .render import write_atomic
 
@@ -179,8 +180,11 @@ def _stored_subset(path: Path, glyphs: list[int], store: Path) -> bytes:
     if stored:
         log.warning("cache entry for a font subset of %s was damaged; rebuilt", path.name)
     program = _subset(path, glyphs)
-    store.mkdir(parents=True, exist_ok=True)
-    write_atomic(hashlib.sha256(program).digest() + program, kept)
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+        write_atomic(hashlib.sha256(program).digest() + program, kept)
+    except (OSError, OutputError) as error:  # a cache that cannot be written costs speed only
+        log.warning("font subset not cached: %s", error)
     return program
 
 

@@ -112,6 +112,8 @@ press_questions:
 
 def new_brief(slug: str, folder: Path, today: str) -> Path:
     """Write `content/SLUG.yaml` in the project at `folder`; never overwrites a file."""
+    if len(slug) > 100:
+        raise ProjectError(f"'{slug[:40]}…' is {len(slug)} characters long; keep a slug under 100")
     if not _SLUG.fullmatch(slug):
         hint = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "my-brief"
         raise ProjectError(

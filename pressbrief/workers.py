@@ -120,7 +120,8 @@ def _compute(task: Task) -> tuple[bool, Any]:
         os.environ.pop(name, None)
     os.environ.update(task.environment)
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    resource.setrlimit(resource.RLIMIT_AS, (task.memory, hard))
+    cap = task.memory if hard == resource.RLIM_INFINITY else min(task.memory, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     try:
         return True, task.function(*task.args)
     except MemoryError:

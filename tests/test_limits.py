@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from pressbrief.errors import LayoutError
 from pressbrief.workers import Pool, Task
@@ -396,3 +397,27 @@ def test_an_alias_bomb_in_a_layout_is_refused(
     (folder / "layouts" / "issue-brief" / "layout.yaml").write_text(bomb)
     assert run("render", folder / "content" / "b.yaml", "-o", folder / "b.pdf") == 4
     assert "aliases (*name) are not allowed" in capsys.readouterr().err
+
+
+def test_limits_out_of_range_are_reported_by_check(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = project("limits:\n  render_seconds: 2147484\n  image_megapixels: 0\n", b=MINIMAL)
+    assert run("check", folder) == 1
+    err = capsys.readouterr().err
+    config = folder / "pressbrief.yaml"
+    assert f"{config}:2: limits.render_seconds: must be from 1 to 86,400" in err
+    assert f"{config}:3: limits.image_megapixels: must be from 1 to 10,000" in err
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_speed_not_the_build(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = project(a=MINIMAL, b=MINIMAL.replace("Minimal", "Second"))
+    (folder / "kits").mkdir()
+    (folder / "kits" / "k.yaml").write_text("title: K\nbriefs: [a, b]\n")
+    (folder / ".pressbrief").write_text("a file where the cache folder goes")
+    assert run("build", folder, "--jobs", "1") == 0
+    err = capsys.readouterr().err
+    assert "not cached" in err and "Traceback" not in err
+    assert len(PdfReader(folder / "dist" / "kits" / "k.pdf").pages) == 4

@@ -33,3 +33,10 @@ def test_new_refuses_to_overwrite_and_bad_slugs(
     assert (folder / "content" / "a-brief.yaml").read_text() == "title: mine\n"
     assert run("new", "My Brief!", "-p", folder) == 6
     assert "e.g. 'my-brief'" in capsys.readouterr().err
+
+
+def test_a_slug_too_long_for_a_file_name_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("new", "a" * 300, "-p", tmp_path) == 6
+    assert "is 300 characters long; keep a slug under 100" in capsys.readouterr().err
