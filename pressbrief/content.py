@@ -479,8 +479,8 @@ def _check_markdown(brief: Brief, root: Path, reader: Reader) -> None:
                 f"Markdown nested {depth} levels deep (emphasis, links, lists or quotes "
                 f"inside each other); the limit is {markdown.MAX_DEPTH}",
             )
-        for href in markdown.links(text):
-            if not href.startswith(("http://", "https://", "mailto:")):
+        for href in markdown.links(text):  # '#id': a place in the document itself
+            if not href.startswith(("http://", "https://", "mailto:", "#")):
                 reader.problem_at(
                     name,
                     f"link '{href}' is not an http, https or mailto address; a reader of "

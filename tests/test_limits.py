@@ -170,7 +170,7 @@ def test_a_write_failure_is_reported_with_the_rest(
     (folder / "dist" / "briefs" / "a.pdf").mkdir(parents=True)  # in the way of the PDF
     assert run("build", folder, "--jobs", "1") == 5
     err = capsys.readouterr().err
-    assert f"{folder / 'dist' / 'briefs' / 'a.pdf'}: cannot write the PDF" in err
+    assert f"{folder / 'dist' / 'briefs' / 'a.pdf'}: is a folder, not a regular file" in err
     assert "1 problem; 1 PDF built" in err
     assert (folder / "dist" / "briefs" / "b.pdf").is_file()
     (folder / "dist" / "briefs" / "a.pdf").rmdir()
