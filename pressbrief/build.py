@@ -216,6 +216,9 @@ class _Build:
         self.total = 0
         self.built: list[Built] = []
         self.failures: list[tuple[int, PressbriefError]] = []
+        self.kept: dict[Key, Key] = {}
+        """A brief's key → the key its PDF is kept under, when its render loaded files its
+        key did not cover yet (see `BuildCache.loaded`)."""
         self.order: dict[Path, int] = {}
         """Where each output comes in what a build reports: briefs, then kits, in the order
         they were given, whatever order the workers finish in."""
@@ -313,13 +316,14 @@ class _Build:
                 results[key] = _Result(error=error)
                 self._report(f"{slug}: failed")
             else:
-                data, pages, passes, step = value
+                data, pages, passes, step, loaded = value
                 note = f"step '{step}', {passes} layout pass{'es' if passes != 1 else ''}"
-                self._store(key, data, pages)
+                self.kept[key] = self.cache.loaded(key, loaded)
+                self._store(self.kept[key], data, pages)
                 results[key] = _Result(data, pages, note)
                 self._report(f"{slug}: {note}")
             for output in outputs.get(key, ()):
-                self._finish(output, key, results[key])
+                self._finish(output, self.kept.get(key, key), results[key])
         return results
 
     def _store(self, key: Key, data: bytes, pages: int) -> None:
@@ -396,7 +400,8 @@ class _Build:
                     self._fail(error, output)
             message = f"{kit.source}: not built, because these briefs failed: {', '.join(failed)}"
             return "", _Result(error=KitError(message))
-        key = self.cache.kit_key(kit, self._kit_config(kit), [job.key for job in jobs])
+        members = [self.kept.get(job.key, job.key) for job in jobs]
+        key = self.cache.kit_key(kit, self._kit_config(kit), members)
         cached = None if self.force else self.cache.get(key)
         if cached is not None:
             return key, _Result(cached.pdf, cached.pages, "from the cache")

@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import Any, TypedDict, get_type_hints
 from urllib.parse import unquote
 
 from . import engine, markdown
-from .assets import FONTS_DIR, VERSION
+from .assets import COLOR_DIR, FONTS_DIR, LAYOUTS_DIR, VERSION
 from .layouts import find_layout
 from .model import Brief, Config, Kit
 from .render import write_atomic
@@ -81,6 +82,13 @@ class BuildCache:
             if _fields(output, _Output)
         }
         self._digests: dict[Path, str] = {}
+        self.found_file = self.folder / "found.json"
+        self.found: dict[Key, list[str]] = {
+            base: files
+            for base, files in _read_json(self.found_file).items()
+            if isinstance(files, list) and all(isinstance(f, str) for f in files)
+        }
+        self._bases: dict[Key, tuple[Key, set[str], tuple[Path, ...]]] = {}
         self._names: dict[Key, str] = {}
 
     # --- keys --------------------------------------------------------------------------
@@ -93,17 +101,47 @@ class BuildCache:
             for _, text in markdown.fields(brief)
             for image in markdown.images(text)
         ]
-        key = _digest(
+        layout = find_layout(brief.type, config.root).folder
+        base = _digest(
             "brief",
             self._common(config),
-            self._folder(find_layout(brief.type, config.root).folder),
+            self._folder(layout),
             brief.slug,  # anchors in the PDF carry it
             _read(brief.source),
             *(self._file(path) for path in images),
             str(allow_overflow),
         )
+        # Files its last render loaded that the digest above does not cover (a picture a
+        # stylesheet or an SVG shows): their bytes are part of the key too.
+        key = self._with(base, self.found.get(base, []))
+        logo = config.root / config.organization.logo if config.organization.logo else None
+        covered = {str(p) for p in images} | ({str(logo.resolve())} if logo else set())
+        self._bases[key] = (base, covered, (layout, FONTS_DIR, COLOR_DIR, LAYOUTS_DIR))
         self._names[key] = f"brief '{brief.slug}'"
         return key
+
+    def loaded(self, key: Key, files: Iterable[str]) -> Key:
+        """Note the files the render of `key` loaded, so that a change to any of them not
+        already in the key (a picture a stylesheet shows) makes the next build render it;
+        the key the PDF is to be kept under (another one if such files were found)."""
+        base, covered, folders = self._bases[key]
+        extra = sorted(
+            file
+            for file in files
+            if file not in covered
+            and not any(Path(file).is_relative_to(folder.resolve()) for folder in folders)
+        )
+        if extra == self.found.get(base, []):
+            return key
+        self.found[base] = extra
+        new = self._with(base, extra)
+        self._bases[new] = self._bases[key]
+        self._names[new] = self._names.get(key, new)
+        return new
+
+    def _with(self, base: Key, files: list[str]) -> Key:
+        """`base` with the bytes of `files` added; `base` itself when there are none."""
+        return _digest(base, *(f"{f}:{self._file(Path(f))}" for f in files)) if files else base
 
     def kit_key(self, kit: Kit, config: Config, members: list[Key]) -> Key:
         """The key of a kit built from briefs with keys `members`."""
@@ -144,6 +182,7 @@ class BuildCache:
             repr(settings),
             self._file(logo) if logo else "",
             self._folder(FONTS_DIR),
+            self._folder(LAYOUTS_DIR),  # built-in layouts: their partials, what extends them
             self._folder(_PACKAGE, "*.py"),  # a changed pressbrief renders differently too
         )
 
@@ -204,6 +243,8 @@ class BuildCache:
             write_atomic(json.dumps(self.index, sort_keys=True).encode(), self.index_file)
         if self.manifest:
             write_atomic(json.dumps(self.manifest, sort_keys=True).encode(), self.manifest_file)
+        if self.found:
+            write_atomic(json.dumps(self.found, sort_keys=True).encode(), self.found_file)
 
     def _name(self, output: Path) -> str:
         return str(output.resolve().relative_to(self.target.resolve()))

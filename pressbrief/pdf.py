@@ -54,6 +54,8 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]
         self.roots = tuple(root.resolve() for root in roots)
         self.limits = limits
         self.refused: list[str] = []
+        self.fetched: set[str] = set()
+        """Every file served: what the document's bytes depend on (the cache keeps it)."""
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         parts = urlsplit(url)
@@ -76,6 +78,7 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]
             why = images.problem(data, self.limits.image_megapixels)
             if why is not None:
                 self._refuse(url, why)
+        self.fetched.add(str(path))
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), data, {"Content-Type": mime})
 
@@ -136,17 +139,14 @@ class Renderer:
         )
 
     def parse(
-        self, html: str, css: str, base_url: str, roots: Iterable[Path], limits: Limits
+        self, html: str, css: tuple[str, Path], base: Path, roots: Iterable[Path], limits: Limits
     ) -> Parsed:
-        """Parse `html` and its `css` once; lay them out as often as fit-to-page needs."""
+        """Parse `html` (whose relative URLs start from the folder `base`) and its CSS (the
+        text and the folder its relative URLs start from: the layout's) once; lay them out
+        as often as fit-to-page needs."""
         fetcher = SandboxFetcher(roots, limits)
-        return Parsed(
-            weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher),
-            fetcher,
-            html,
-            css,
-            self,
-        )
+        document = weasyprint.HTML(string=html, base_url=_folder_url(base), url_fetcher=fetcher)
+        return Parsed(document, fetcher, html, css, self)
 
 
 class Parsed:
@@ -157,12 +157,13 @@ class Parsed:
         document: weasyprint.HTML,
         fetcher: SandboxFetcher,
         html: str,
-        css: str,
+        css: tuple[str, Path],
         renderer: Renderer,
     ) -> None:
+        css_text, css_folder = css
         self.document = document
         self.fetcher = fetcher
-        self.source = html + css
+        self.source = html + css_text
         self.fonts = renderer.fonts
         self.font_config = font_config = renderer.font_config
         self.errors: list[str] = []
@@ -170,8 +171,8 @@ class Parsed:
         self.color_profiles: dict[str, object] = {}  # the print CSS's CMYK output profile
         with _collect_errors(self.errors):
             self.stylesheet = weasyprint.CSS(
-                string=css,
-                base_url=document.base_url,
+                string=css_text,
+                base_url=_folder_url(css_folder),
                 font_config=font_config,
                 color_profiles=self.color_profiles,
                 url_fetcher=fetcher,
@@ -207,6 +208,13 @@ class Pages:
         self.rendered = rendered
         self.source = source
         self.errors = errors
+
+    @property
+    def fetched(self) -> set[str]:
+        """Every file the document loaded (images, stylesheets, colour profiles)."""
+        fetcher = self.rendered.url_fetcher
+        assert isinstance(fetcher, SandboxFetcher)
+        return fetcher.fetched
 
     @property
     def count(self) -> int:
@@ -277,6 +285,11 @@ class Pages:
             result = self.rendered.write_pdf(**options)
         assert isinstance(result, bytes)
         return result
+
+
+def _folder_url(folder: Path) -> str:
+    """The file: URL that relative URLs in a document from `folder` start from."""
+    return folder.resolve().as_uri() + "/"
 
 
 def _portable(source: str, roots: Iterable[Path]) -> str:

@@ -99,7 +99,7 @@ def _parse(html: str, base: Path, config: Config, layout: Layout) -> Parsed:
     assert config.root is not None
     roots = (config.root, layout.folder, FONTS_DIR, COLOR_DIR)
     css = stylesheet(config, layout)
-    return renderer().parse(html, css, base.resolve().as_uri() + "/", roots, config.limits)
+    return renderer().parse(html, (css, layout.folder), base, roots, config.limits)
 
 
 def _check(parsed: Parsed, source: Path) -> None:
@@ -148,7 +148,7 @@ def render_brief(
     ((_, value, error),) = shared_pool(1).run([task])
     if error is not None:
         raise error
-    data, pages, passes, step = value
+    data, pages, passes, step, _ = value
     write_atomic(finish(data, config), output)
     log.info("%s → %s (%d pages, %d layout passes)", source, output, pages, passes)
     return Rendered(brief, output, pages, passes, step)
@@ -156,7 +156,9 @@ def render_brief(
 
 def render_summary(
     brief: Brief, config: Config, allow_overflow: bool
-) -> tuple[bytes, int, int, str]:
-    """`render_pdf` as a worker returns it: the PDF, its pages, layout passes and step."""
+) -> tuple[bytes, int, int, str, tuple[str, ...]]:
+    """`render_pdf` as a worker returns it: the PDF, its pages, layout passes and step,
+    and the files it loaded."""
     fitted, data = render_pdf(brief, config, allow_overflow)
-    return data, fitted.pages.count, fitted.renders, fitted.step.name
+    loaded = tuple(sorted(fitted.pages.fetched))
+    return data, fitted.pages.count, fitted.renders, fitted.step.name, loaded

@@ -211,3 +211,38 @@ def test_a_damaged_cached_kit_is_never_emailed(
     assert isinstance(message, EmailMessage)
     (attachment,) = message.iter_attachments()
     assert attachment.get_content() == good
+
+
+def test_pictures_a_stylesheet_or_an_svg_shows_are_part_of_the_key(
+    project: Callable[..., Path],
+) -> None:
+    from PIL import Image
+
+    from pressbrief.assets import LAYOUTS_DIR
+
+    folder = project(b=MINIMAL + "analysis: '![a chart](chart.svg)'\n", c=MINIMAL)
+    own = folder / "layouts" / "issue-brief"
+    own.mkdir(parents=True)
+    for file in (LAYOUTS_DIR / "issue-brief").iterdir():
+        (own / file.name).write_text(file.read_text())
+    with (own / "style.css").open("a") as css:
+        css.write('\n.summary { background: url("../../assets/texture.png"); }\n')
+    (folder / "assets").mkdir()
+    Image.new("RGB", (8, 8), (250, 0, 0)).save(folder / "assets" / "texture.png")
+    Image.new("RGB", (8, 8), (0, 0, 250)).save(folder / "content" / "inner.png")
+    (folder / "content" / "chart.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'viewBox="0 0 8 8"><image width="8" height="8" xlink:href="inner.png"/></svg>'
+    )
+    assert rebuild(folder) == {"b.pdf": "step 'comfortable', 1 layout pass"} | {
+        "c.pdf": "step 'comfortable', 1 layout pass"
+    }
+    assert set(rebuild(folder).values()) == {"up to date"}
+    first = outputs(folder)
+    Image.new("RGB", (8, 8), (0, 250, 0)).save(folder / "assets" / "texture.png")
+    assert "up to date" not in rebuild(folder).values()  # both show the texture
+    Image.new("RGB", (8, 8), (0, 250, 0)).save(folder / "content" / "inner.png")
+    again = rebuild(folder)
+    assert again["b.pdf"].startswith("step") and again["c.pdf"] == "up to date"
+    assert outputs(folder)["briefs/b.pdf"] != first["briefs/b.pdf"]
+    assert set(rebuild(folder).values()) == {"up to date"}
