@@ -53,7 +53,7 @@ class BuildOptions:
     allow_overflow: bool = False
     """Write a brief that cannot fit on one page as a longer PDF instead of failing."""
     jobs: int | None = None
-    """Worker processes rendering briefs; None: one per CPU."""
+    """Worker processes rendering briefs; None: one per CPU (at most two per CPU)."""
     force: bool = False
     """Render and assemble everything again, ignoring the cache."""
     impose: Imposition | None = None
@@ -210,7 +210,8 @@ class _Build:
 
             check_layout(self.imposition.layout)
         self.progress = progress
-        self.pool = shared_pool(options.jobs or os.cpu_count() or 1)
+        cpus = os.cpu_count() or 1
+        self.pool = shared_pool(min(options.jobs or cpus, 2 * cpus))  # renders are CPU-bound
         self.cache = BuildCache(project.root, target)
         self.done = 0
         self.total = 0
@@ -336,7 +337,7 @@ class _Build:
     def _finish(self, output: Path, key: Key, result: _Result) -> None:
         """Write `output` from `result` unless it is up to date; collect any failure."""
         if result.error is not None:
-            log.error("%s", result.error)
+            log.info("%s", result.error)  # reported with every other failure at the end
             self._fail(result.error, output)
             return
         if self.force or not self.cache.is_current(output, key):

@@ -134,7 +134,7 @@ _jobs = click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
-    help="Worker processes rendering briefs (default: the number of CPUs).",
+    help="Worker processes rendering briefs (default: the number of CPUs; at most twice that).",
 )
 _force = click.option("--force", is_flag=True, help="Rebuild everything, ignoring the cache.")
 _impose = click.option(

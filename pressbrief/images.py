@@ -45,7 +45,13 @@ def _raster_problem(data: bytes, megapixels: int) -> str | None:
         try:
             with Image.open(io.BytesIO(data)) as picture:
                 width, height = picture.size
-        except (OSError, ValueError, Image.DecompressionBombError):
+        except Image.DecompressionBombError:  # so large that Pillow will not even open it
+            limit = 2 * (Image.MAX_IMAGE_PIXELS or 0) / 1e6
+            return (
+                f"a picture of more than {limit:.0f} megapixels; the limit is {megapixels} "
+                "(limits.image_megapixels in pressbrief.yaml): scale it down"
+            )
+        except (OSError, ValueError):
             return None  # not a picture Pillow knows: WeasyPrint reports it as such
     if width * height > megapixels * 1_000_000:
         return (

@@ -230,6 +230,11 @@ def png_bomb(width: int, height: int) -> bytes:
             "an SVG that draws more than 50,000 elements",
         ),
         (
+            "huge.png",
+            png_bomb(15_000, 15_000),
+            "a picture of more than 179 megapixels; the limit is 40",
+        ),
+        (
             "loop.svg",
             b'<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><use href="#a"/></g></svg>',
             "(or refers to itself)",
