@@ -70,6 +70,10 @@ class Checked:
     briefs: tuple[Brief, ...]
     kits: tuple[Kit, ...]
     problems: tuple[Problem, ...]
+    config_ok: bool = True
+    """False when pressbrief.yaml has problems: the briefs and kits were then checked
+    against the built-in defaults, so that every problem is reported in one run, and
+    nothing may be built."""
 
 
 @dataclass(frozen=True)
@@ -83,13 +87,17 @@ class Built:
 
 def check_project(folder: Path) -> Checked:
     """Validate the config, every brief and every kit of the project in `folder`."""
-    project = open_project(folder)
+    try:
+        project, problems = open_project(folder), []
+    except ContentError as error:  # the briefs and kits are still checked, in the same run
+        project, problems = open_project(folder, defaults=True), list(error.problems)
+    config_ok = not problems
     types = available(project.root)
-    problems = [*slug_clashes(project.briefs), *slug_clashes(project.kits)]
+    problems += [*slug_clashes(project.briefs), *slug_clashes(project.kits)]
     briefs = _valid(project.briefs, problems, lambda f, p: load_brief(f, project.config, types, p))
     slugs = [file.stem for file in project.briefs]
     kits = _valid(project.kits, problems, lambda f, p: load_kit(f, slugs, p))
-    return Checked(project, tuple(briefs), tuple(kits), tuple(problems))
+    return Checked(project, tuple(briefs), tuple(kits), tuple(problems), config_ok)
 
 
 def _valid(
@@ -110,6 +118,8 @@ def build_project(
     """Every brief of the project into `output/briefs/`, every kit into `output/kits/`
     (default output: PROJECT/dist, or PROJECT/dist/print for the print profile)."""
     checked = check_project(folder)
+    if not checked.config_ok:  # never build with defaults in place of the project's brand
+        raise ContentError(list(checked.problems))
     default = checked.project.root / "dist"
     target = output or (default / "print" if options.profile == "print" else default)
     build = _Build(checked.project, target, options, progress)

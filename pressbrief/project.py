@@ -34,11 +34,12 @@ class Project:
         return self.config.root
 
 
-def open_project(folder: Path) -> Project:
-    """The project in `folder` (its config found as `config.find_config` does)."""
+def open_project(folder: Path, defaults: bool = False) -> Project:
+    """The project in `folder` (its config found as `config.find_config` does; with
+    `defaults`, the built-in config in its place, for checking content when it is wrong)."""
     if not folder.is_dir():
         raise ProjectError(f"{folder}: no such folder")
-    config = load_config(folder)
+    config = Config(root=project_root_of(folder)) if defaults else load_config(folder)
     assert config.root is not None
     content = config.root / CONTENT_DIR
     if not content.is_dir():

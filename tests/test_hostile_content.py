@@ -62,10 +62,10 @@ def test_control_characters_are_named_at_their_line_and_column(
     (folder / "pressbrief.yaml").write_text("organization:\n  name: Us\x07\n")
     code, lines = check(folder, capsys)
     config = folder / "pressbrief.yaml"
-    assert lines == [
+    assert (  # reported together with the brief's own problems
         f"{config}:2: organization.name: control character U+0007 (ALERT) at column 11; "
         "delete it (such characters often come from pasting out of Word or a PDF)"
-    ]
+    ) in lines
     (folder / "pressbrief.yaml").write_text("")
     code, lines = check(folder, capsys)
     assert len(lines) == 11
@@ -145,19 +145,17 @@ def test_only_regular_files_are_read(
     (folder / "pressbrief.yaml").mkdir()
     code, lines = check(folder, capsys)
     assert code == 1
-    assert lines == [
-        f"{folder / 'pressbrief.yaml'}:1: the file is a folder, not a regular file",
-    ]
+    assert f"{folder / 'pressbrief.yaml'}:1: the file is a folder, not a regular file" in lines
     (folder / "pressbrief.yaml").rmdir()
     os.mkfifo(folder / "logo.png")
     (folder / "pressbrief.yaml").write_text(
         "organization:\n  logo: logo.png\n  logo_alt: Our logo\n"
     )
     code, lines = check(folder, capsys)
-    assert lines == [
+    assert (
         f"{folder / 'pressbrief.yaml'}:2: organization.logo: 'logo.png' is a FIFO (named pipe), "
-        "not a regular file",
-    ]
+        "not a regular file"
+    ) in lines
     (folder / "pressbrief.yaml").write_text("")
     code, lines = check(folder, capsys)
     assert lines == [

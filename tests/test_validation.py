@@ -167,3 +167,15 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert run("render", "no-such-file.yaml") == 2
     assert "does not exist" in capsys.readouterr().err
     assert run("frobnicate") == 2
+
+
+def test_a_wrong_config_does_not_hide_the_briefs_problems(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = project("paper: legal\n", bad=MINIMAL.replace("summary:", "sumary:"), good=MINIMAL)
+    for command in ("check", "build"):
+        assert run(command, folder) == 1
+        err = capsys.readouterr().err
+        assert f"{folder / 'pressbrief.yaml'}:1: paper: 'legal' is not allowed" in err
+        assert f"{folder / 'content' / 'bad.yaml'}:2: sumary: unknown field" in err
+    assert not (folder / "dist").exists()  # nothing built with the defaults in its place
