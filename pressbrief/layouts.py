@@ -10,6 +10,7 @@ prints the path. Templates may include the built-in partials in `layouts/_shared
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -18,6 +19,7 @@ from typing import Any
 
 import jinja2
 import yaml
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
@@ -157,6 +159,26 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return False
 
 
+class _Loader(jinja2.FileSystemLoader):
+    """Jinja's file loader, held to the sandbox's rules: a template is a regular `.html` or
+    `.txt` file that is, symlinks resolved, inside the folders searched (a layout cannot
+    include a project's CSV, its pressbrief.yaml or a file elsewhere through a link)."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        for folder in self.searchpath:
+            path = Path(folder, *split_template_path(template))
+            if path.is_file():
+                inside = path.resolve().is_relative_to(Path(folder).resolve())
+                if not inside or path.suffix not in (".html", ".txt"):
+                    raise jinja2.TemplateNotFound(
+                        template, f"{path}: a layout may include only its own .html or .txt files"
+                    )
+                return super().get_source(environment, template)
+        raise jinja2.TemplateNotFound(template)
+
+
 @cache
 def _environment(folder: Path) -> jinja2.Environment:
     """One environment per layout folder and process, so templates compile once; Jinja
@@ -164,7 +186,7 @@ def _environment(folder: Path) -> jinja2.Environment:
     from somewhere can shape the page but cannot reach Python's internals (no
     `__globals__`, no `os`), so it cannot run commands."""
     return _Sandbox(
-        loader=jinja2.FileSystemLoader([folder, LAYOUTS_DIR]),  # built-in _shared/ partials
+        loader=_Loader([folder, LAYOUTS_DIR]),  # the built-in _shared/ partials too
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

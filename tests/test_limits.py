@@ -426,3 +426,23 @@ def test_a_cache_folder_that_cannot_be_written_costs_speed_not_the_build(
     err = capsys.readouterr().err
     assert "not cached" in err and "Traceback" not in err
     assert len(PdfReader(folder / "dist" / "kits" / "k.pdf").pages) == 4
+
+
+def test_a_layout_cannot_include_files_through_a_link(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = project(b=MINIMAL)
+    (folder / "reporters.csv").write_text("email,name\nsecret@paper.example,Ann\n")
+    own_layout(
+        folder, lambda text: text.replace("<main>", '<main>{% include "proj/reporters.csv" %}')
+    )
+    (folder / "layouts" / "issue-brief" / "proj").symlink_to("../..")
+    assert run("render", folder / "content" / "b.yaml", "-o", folder / "b.pdf") == 4
+    assert "a layout may include only its own .html or .txt files" in capsys.readouterr().err
+    own = folder / "layouts" / "issue-brief"
+    (own / "part.html").symlink_to(folder / "reporters.csv")
+    (own / "template.html").write_text(
+        (own / "template.html").read_text().replace('"proj/reporters.csv"', '"part.html"')
+    )
+    assert run("render", folder / "content" / "b.yaml", "-o", folder / "b.pdf") == 4
+    assert not (folder / "b.pdf").exists()
