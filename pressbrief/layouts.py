@@ -10,6 +10,7 @@ prints the path. Templates may include the built-in partials in `layouts/_shared
 from __future__ import annotations
 
 import dataclasses
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -69,11 +70,26 @@ class Layout:
         try:
             return self.environment.get_template(template).render(**context)
         except jinja2.TemplateError as error:  # SecurityError (the sandbox) included
-            where = f"{getattr(error, 'filename', None) or self.folder}"
+            where = f"{getattr(error, 'filename', None) or self.folder / template}"
             line = getattr(error, "lineno", None)
             raise LayoutError(
                 f"{where}:{line or 1}: layout '{self.name}' failed: {error}"
             ) from error
+        except Exception as error:  # the layout's own mistake, e.g. 1/0 or a runaway loop
+            where, line = _template_line(error) or (str(self.folder / template), 1)
+            raise LayoutError(
+                f"{where}:{line}: layout '{self.name}' failed: {type(error).__name__}: {error}"
+            ) from error
+
+
+def _template_line(error: BaseException) -> tuple[str, int] | None:
+    """Where in a template `error` was raised: Jinja maps the frames of compiled templates
+    back to the template file and line."""
+    found = None
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        if frame.f_code.co_filename.endswith((".html", ".txt")):
+            found = (frame.f_code.co_filename, line)
+    return found
 
 
 def search_path(project_root: Path | None) -> list[Path]:

@@ -21,6 +21,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
+from pathlib import Path
 from urllib.parse import quote
 
 from email_validator import validate_email
@@ -29,7 +30,7 @@ from . import markdown
 from .config import size_in_bytes
 from .errors import MailError
 from .html import format_embargo
-from .layouts import Layout
+from .layouts import find_layout
 from .model import Brief, Config
 from .recipients import Recipient, needs_smtputf8
 
@@ -79,43 +80,67 @@ def drafts(briefs: list[Brief]) -> list[Brief]:
     return [b for b in briefs if b.status == "draft"]
 
 
-def compose(
+@dataclass(frozen=True)
+class Letter:
+    """What one recipient reads: the subject and the two bodies."""
+
+    subject: str
+    text: str
+    html: str
+
+
+def write_letters(
     config: Config,
-    layout: Layout,
+    root: Path,
     heading: str,
     intro: str,
     briefs: list[Brief],
+    readers: list[tuple[Recipient, bool]],
+    now: datetime,
+) -> list[Letter]:
+    """The letter for each (recipient, correction) from the project's email layout; a
+    correction marks a packet sent again. Runs in a worker process: a layout is code, and
+    is held to the render limits like any other."""
+    layout = find_layout("email", root)
+    layout.environment.filters.update(md=markdown.render, md_inline=markdown.render_inline)
+    embargo = embargo_notice(briefs, now)
+    heading = " ".join(heading.split())  # a title written over two lines is one header line
+    letters = []
+    for recipient, correction in readers:
+        marks = [
+            *(["CORRECTION"] if correction else []),
+            *(["DRAFT"] if drafts(briefs) else []),
+            *([f"EMBARGOED UNTIL {embargo.upper()}"] if embargo else []),
+        ]
+        subject = ": ".join([*marks, heading])
+        context = {
+            "subject": subject,
+            "heading": heading,
+            "intro": intro,
+            "briefs": briefs,
+            "recipient": recipient,
+            "embargo": embargo,
+            "org": config.organization,
+            "contact": config.contact,
+            "brand": config.brand,
+            "lang": briefs[0].lang if briefs else "en",
+        }
+        text = layout.render("template.txt", **context)
+        letters.append(Letter(subject, text, layout.render("template.html", **context)))
+    return letters
+
+
+def compose(
+    config: Config,
+    letter: Letter,
     attachments: list[Attachment],
     recipient: Recipient,
     now: datetime,
     packet: str,
-    correction: bool = False,
 ) -> EmailMessage:
-    """The message for one recipient of `packet`; `correction` marks a packet sent again."""
+    """The message of `letter` for one recipient of `packet`."""
     from_address, from_name = sender(config), sender_name(config)
-    embargo = embargo_notice(briefs, now)
-    heading = " ".join(heading.split())  # a title written over two lines is one header line
-    marks = [
-        *(["CORRECTION"] if correction else []),
-        *(["DRAFT"] if drafts(briefs) else []),
-        *([f"EMBARGOED UNTIL {embargo.upper()}"] if embargo else []),
-    ]
-    subject = ": ".join([*marks, heading])
-    context = {
-        "subject": subject,
-        "heading": heading,
-        "intro": intro,
-        "briefs": briefs,
-        "recipient": recipient,
-        "embargo": embargo,
-        "org": config.organization,
-        "contact": config.contact,
-        "brand": config.brand,
-        "lang": briefs[0].lang if briefs else "en",
-    }
-    layout.environment.filters.update(md=markdown.render, md_inline=markdown.render_inline)
-    text = layout.render("template.txt", **context)
-    html = layout.render("template.html", **context)
+    subject, text, html = letter.subject, letter.text, letter.html
     reply_to = config.email.reply_to or from_address
     unsubscribe = config.email.list_unsubscribe
     # Raw headers are written as they are: Python would otherwise decode an encoded-word

@@ -16,12 +16,22 @@ from .content import load_briefs
 from .delivery import Report, deliver, queue, was_sent
 from .errors import MailError
 from .html import long_date
-from .layouts import available, find_layout
-from .mail import Attachment, compose, drafts, fit_attachments, identity, size, size_budget
+from .layouts import available
+from .mail import (
+    Attachment,
+    compose,
+    drafts,
+    fit_attachments,
+    identity,
+    size,
+    size_budget,
+    write_letters,
+)
 from .model import Brief
 from .project import Project, open_project, project_root_of
 from .recipients import read_recipients
 from .smtp import DEADLINES, RETRY_DELAYS, Deadlines
+from .workers import limited, shared_pool
 
 ATTACH = ("kit", "briefs")
 
@@ -74,17 +84,21 @@ def email_packet(
     config = project.config
     packet = source.resolve().relative_to(project.root.resolve()).as_posix()
     now = now or datetime.now(UTC)
-    layout = find_layout("email", project.root)
+    readers = [
+        (person, resend and was_sent(project.root, identity(packet, person.email)))
+        for person in people
+    ]
+    arguments = (config, project.root, heading, intro, briefs, readers, now)
+    ((_, letters, error),) = shared_pool(1).run([limited(source, write_letters, arguments, config)])
+    if error is not None:
+        raise error
     budget = size_budget(config)
-    bare = compose(config, layout, heading, intro, briefs, [], people[0], now, packet, resend)
+    bare = compose(config, letters[0], [], people[0], now, packet)
     attachments = fit_attachments(attachments, size(bare), budget, str(source))
-    messages = {}
-    for person in people:
-        name = identity(packet, person.email)
-        correction = resend and was_sent(project.root, name)
-        messages[name] = compose(
-            config, layout, heading, intro, briefs, attachments, person, now, packet, correction
-        )
+    messages = {
+        identity(packet, person.email): compose(config, letter, attachments, person, now, packet)
+        for person, letter in zip(people, letters, strict=True)
+    }
     largest = max(size(m) for m in messages.values())
     if largest > budget:  # fit_attachments estimates; this is the real size
         raise MailError(

@@ -107,3 +107,37 @@ def test_email_settings_that_would_break_a_message_are_caught_by_check(
     assert f"{config}:3: email.smtp.ca_file: 'missing.pem' does not exist" in (
         capsys.readouterr().err
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("{{ 1/0 }}", "template.html:2: layout 'email' failed: ZeroDivisionError"),
+        (
+            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+            "rendering took longer than the limit of 1 s (limits.render_seconds",
+        ),
+    ],
+    ids=["error", "endless"],
+)
+def test_an_email_layout_is_held_to_the_render_limits(
+    project: Callable[..., Path],
+    with_logo: str,
+    capsys: pytest.CaptureFixture[str],
+    line: str,
+    expected: str,
+) -> None:
+    from pressbrief.assets import LAYOUTS_DIR
+
+    folder = mail_project(project, with_logo, free_port(), extra="limits:\n  render_seconds: 1\n")
+    own = folder / "layouts" / "email"
+    own.mkdir(parents=True)
+    for file in (LAYOUTS_DIR / "email").iterdir():
+        (own / file.name).write_text(file.read_text())
+    lines = (own / "template.html").read_text().splitlines(keepends=True)
+    (own / "template.html").write_text("".join([lines[0], line + "\n", *lines[1:]]))
+    code = run("email", folder / "kits" / "k.yaml", "--to", folder / "reporters.csv", "--dry-run")
+    err = capsys.readouterr().err
+    assert code == 4, err
+    assert expected in err and "Traceback" not in err
+    assert not (folder / "outbox").exists()
