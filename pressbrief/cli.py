@@ -80,6 +80,7 @@ def _setup_logging(verbose: bool) -> None:
     root.setLevel(logging.INFO if verbose else logging.WARNING)
     # WeasyPrint's own chatter is noise unless asked for.
     logging.getLogger("weasyprint").setLevel(logging.WARNING if verbose else logging.ERROR)
+    logging.getLogger("pypdf").setLevel(logging.WARNING if verbose else logging.ERROR)
 
 
 @click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})

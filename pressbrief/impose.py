@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .content import suggest
-from .errors import ImposeError
+from .errors import ImposeError, OutputError
 from .files import check_output, read_regular
 from .render import write_atomic
 
@@ -80,18 +80,41 @@ def impose(
 ) -> Imposed:
     """Impose the pages of `source` on sheets, written to `output`."""
     check_output(output)
+    if output.resolve() == source.resolve():
+        raise ImposeError(f"{output}: is the PDF being imposed; write the sheets elsewhere")
     check_layout(layout)
     if sheet is not None and sheet not in SHEETS:
         raise ImposeError(
             f"unknown sheet size '{sheet}'{suggest(sheet, SHEETS)}; available: {', '.join(SHEETS)}"
         )
+    reader = _read(source)
+    try:
+        return _impose(reader, source, output, layout, fit, marks, sheet)
+    except (ImposeError, OutputError):
+        raise
+    except Exception as error:  # pypdf on a damaged file: say so, never a traceback
+        raise ImposeError(
+            f"{source}: a PDF pressbrief cannot impose ({type(error).__name__}: {error})"
+        ) from error
+
+
+def _impose(
+    reader: PdfReader,
+    source: Path,
+    output: Path,
+    layout: str,
+    fit: bool,
+    marks: bool,
+    sheet: str | None,
+) -> Imposed:
     from pypdf import PdfWriter
 
-    reader = _read(source)
     if not reader.pages:
         raise ImposeError(f"{source}: the PDF has no pages")
     box = reader.pages[0].mediabox
     page_size = (float(box.width), float(box.height))
+    if not all(0 < side < 14_400 for side in page_size):  # PDF's own limit: 200 inches
+        raise ImposeError(f"{source}: its first page has no usable size ({box})")
     across, down = LAYOUTS[layout]
     sheet_size, scale = _sheet(source, page_size, across, down, fit, sheet)
     if layout == "booklet":
@@ -116,7 +139,6 @@ def impose(
 
 def _read(source: Path) -> PdfReader:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         data = read_regular(source)
@@ -127,7 +149,7 @@ def _read(source: Path) -> PdfReader:
     try:
         reader = PdfReader(io.BytesIO(data))
         len(reader.pages)
-    except (PdfReadError, ValueError, KeyError) as error:
+    except Exception as error:  # PdfReadError, or whatever else a damaged file provokes
         raise ImposeError(f"{source}: not a readable PDF ({error})") from error
     return reader
 

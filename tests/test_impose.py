@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import weasyprint
 from pypdf import PageObject, PdfReader
+from pypdf.generic import RectangleObject
 
 from pressbrief import impose_pdf
 from pressbrief.impose import booklet_order
@@ -122,3 +123,31 @@ def test_impossible_requests_are_refused(
         == 0
     )
     assert len(PdfReader(out).pages) == 2
+
+
+def test_damaged_pdfs_are_refused_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pypdf import PdfWriter
+
+    flat = tmp_path / "flat.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    writer.pages[0].mediabox = RectangleObject([0, 0, 0, 0])
+    writer.write(flat)
+    liar = tmp_path / "liar.pdf"  # a page whose content stream claims a gigabyte
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    writer.write(liar)
+    liar.write_bytes(
+        liar.read_bytes().replace(b"/Type /Page\n", b"/Type /Page /Contents 9 0 R\n", 1)
+        + b"9 0 obj << /Length 999999999 >> stream\nq Q\nendstream endobj\n"
+    )
+    for source in (flat, liar):
+        code = run("impose", source, "-o", tmp_path / "out.pdf", "--layout", "2-up")
+        err = capsys.readouterr().err
+        assert code == 8, err
+        assert str(source) in err and "Traceback" not in err
+        assert not (tmp_path / "out.pdf").exists()
+    assert run("impose", flat, "-o", flat, "--layout", "2-up") == 8
+    assert "is the PDF being imposed" in capsys.readouterr().err
