@@ -9,6 +9,7 @@ anything, so a few hundred bytes of nested `<use>` cannot take minutes and gigab
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from xml.etree import ElementTree
 
@@ -17,6 +18,8 @@ MAX_SVG_ELEMENTS = 50_000
 seconds of drawing on a small machine; real charts and maps use a few thousand)."""
 
 _XLINK = "{http://www.w3.org/1999/xlink}href"
+_URL_REFERENCE = re.compile(r"url\(\s*['\"]?#([^)'\"\s]+)")
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _RASTER = (b"\x89PNG", b"\xff\xd8", b"GIF8", b"RIFF", b"BM", b"II*\x00", b"MM\x00*")
 
 
@@ -31,8 +34,9 @@ def problem(data: bytes, megapixels: int) -> str | None:
     count = svg_elements(root, MAX_SVG_ELEMENTS)
     if count > MAX_SVG_ELEMENTS:
         return (
-            f"an SVG that draws more than {MAX_SVG_ELEMENTS:,} elements once its <use> "
-            "references are expanded (or refers to itself); simplify it or use a PNG"
+            f"an SVG that draws more than {MAX_SVG_ELEMENTS:,} elements once its references "
+            "(<use>, patterns, markers) are expanded, or that refers to itself; simplify it or "
+            "use a PNG"
         )
     return None
 
@@ -63,18 +67,26 @@ def _raster_problem(data: bytes, megapixels: int) -> str | None:
 
 
 def svg_elements(root: ElementTree.Element, cap: int) -> int:
-    """How many elements `root` draws with its local `<use href="#id">` references
-    expanded, counted up to just over `cap` (a reference cycle counts as over)."""
-    by_id = {element.get("id"): element for element in root.iter() if element.get("id")}
+    """How many elements `root` draws with its local references expanded: `<use>`, and
+    `url(#id)` (patterns, clip paths, masks, filters drawn once per element that uses
+    them, markers once per vertex), counted up to just over `cap` (a reference cycle
+    counts as over). An id given twice counts as all its elements."""
+    by_id: dict[str, list[ElementTree.Element]] = {}
+    for element in root.iter():
+        if element.get("id"):
+            by_id.setdefault(str(element.get("id")), []).append(element)
 
-    def parts(element: ElementTree.Element) -> list[ElementTree.Element]:
-        found = list(element)
+    def parts(element: ElementTree.Element) -> list[tuple[ElementTree.Element, int]]:
+        found = [(child, 1) for child in element]
         if element.tag.rpartition("}")[2] == "use":
             for target in (element.get(_XLINK), element.get("href")):  # both, to be safe
                 # '#id', or 'this-file.svg#id', which WeasyPrint also reads as local
                 fragment = (target or "").rpartition("#")[2].strip()
-                if fragment in by_id:
-                    found.append(by_id[fragment])
+                found += [(used, 1) for used in by_id.get(fragment, [])]
+        for name, value in element.attrib.items():
+            times = _vertices(element) if "marker" in name or "marker" in value else 1
+            for fragment in _URL_REFERENCE.findall(value):
+                found += [(used, times) for used in by_id.get(fragment, [])]
         return found
 
     sizes: dict[int, int] = {}
@@ -84,12 +96,19 @@ def svg_elements(root: ElementTree.Element, cap: int) -> int:
         element, children_done = stack.pop()
         key = id(element)
         if children_done:
-            sizes[key] = min(cap + 1, 1 + sum(sizes[id(part)] for part in parts(element)))
+            drawn = 1 + sum(times * sizes[id(part)] for part, times in parts(element))
+            sizes[key] = min(cap + 1, drawn)
             open_.discard(key)
         elif key not in sizes:
             if key in open_:
-                return cap + 1  # a <use> that contains itself
+                return cap + 1  # a reference to itself
             open_.add(key)
             stack.append((element, True))
-            stack.extend((part, False) for part in parts(element) if id(part) not in sizes)
+            stack.extend((part, False) for part, _ in parts(element) if id(part) not in sizes)
     return sizes[id(root)]
+
+
+def _vertices(element: ElementTree.Element) -> int:
+    """About how many vertices a shape has (where markers are drawn): its coordinates."""
+    numbers = _NUMBER.findall(element.get("points", "") + " " + element.get("d", ""))
+    return max(2, len(numbers) // 2)

@@ -217,7 +217,8 @@ def png_bomb(width: int, height: int) -> bytes:
         (
             "bomb.svg",
             nested_use_svg(10, 10).encode(),
-            "an SVG that draws more than 50,000 elements once its <use> references are expanded",
+            "an SVG that draws more than 50,000 elements once its references (<use>, patterns, "
+            "markers) are expanded",
         ),
         (
             "xlink.svg",
@@ -235,9 +236,38 @@ def png_bomb(width: int, height: int) -> bytes:
             "a picture of more than 179 megapixels; the limit is 40",
         ),
         (
+            "twice.svg",
+            nested_use_svg(5, 10)  # decoys with the same ids after the real groups
+            .replace("</defs>", "".join(f'<rect id="l{i}"/>' for i in range(6)) + "</defs>")
+            .encode(),
+            "an SVG that draws more than 50,000 elements",
+        ),
+        (
+            "pattern.svg",
+            (
+                '<svg xmlns="http://www.w3.org/2000/svg"><defs><pattern id="p">'
+                + '<rect width="1" height="1"/>' * 1000
+                + "</pattern></defs>"
+                + '<rect width="9" height="9" fill="url(#p)"/>' * 200
+                + "</svg>"
+            ).encode(),
+            "an SVG that draws more than 50,000 elements",
+        ),
+        (
+            "marker.svg",
+            (
+                '<svg xmlns="http://www.w3.org/2000/svg"><defs><marker id="m">'
+                + '<rect width="1" height="1"/>' * 500
+                + '</marker></defs><polyline style="marker-mid: url(#m)" points="'
+                + " ".join(f"{i},{i}" for i in range(2000))
+                + '"/></svg>'
+            ).encode(),
+            "an SVG that draws more than 50,000 elements",
+        ),
+        (
             "loop.svg",
             b'<svg xmlns="http://www.w3.org/2000/svg"><g id="a"><use href="#a"/></g></svg>',
-            "(or refers to itself)",
+            "or that refers to itself",
         ),
         (
             "bomb.png",
