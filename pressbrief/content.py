@@ -480,13 +480,19 @@ def _check_markdown(brief: Brief, root: Path, reader: Reader) -> None:
                 f"inside each other); the limit is {markdown.MAX_DEPTH}",
             )
         for href in markdown.links(text):  # '#id': a place in the document itself
-            if not href.startswith(("http://", "https://", "mailto:", "#")):
+            if not href.lower().startswith(("http://", "https://", "mailto:", "#")):
                 reader.problem_at(
                     name,
                     f"link '{href}' is not an http, https or mailto address; a reader of "
                     "the PDF could not follow it (write the address in full)",
                 )
         for image in markdown.images(text):
+            if "#" in image.src or "?" in image.src:  # a URL reads them as fragment, query
+                reader.problem_at(
+                    name,
+                    f"image '{image.src}': write '#' as %23 and '?' as %3F in a file name",
+                )
+                continue
             if not image.alt.strip():
                 reader.problem_at(
                     name,
@@ -506,7 +512,7 @@ def _check_markdown(brief: Brief, root: Path, reader: Reader) -> None:
             elif reason := unusable(path):
                 reader.problem_at(name, f"image '{image.src}' {reason}")
     for i, link in enumerate(brief.related):
-        if not link.url.startswith(("http://", "https://", "mailto:")):
+        if not link.url.lower().startswith(("http://", "https://", "mailto:")):
             reader.problem_at(
                 f"related[{i}].url", f"'{link.url}' is not an http, https or mailto address"
             )

@@ -165,8 +165,14 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     _PLAIN = (str, int, float, bool, date, tuple, list, dict, Markup)
     _JINJA = (jinja2.runtime.LoopContext, jinja2.utils.Cycler, jinja2.utils.Joiner)
 
+    _DATE = frozenset(
+        ("year", "month", "day", "hour", "minute", "second", "tzinfo", "isoformat", "strftime")
+    )
+    """What a layout may ask of a date: not the clock (`today`, `now`), which would make
+    the same input give other bytes tomorrow."""
+
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if isinstance(value, PurePath):
+        if isinstance(value, PurePath) or (isinstance(obj, date) and attr not in self._DATE):
             return False
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
             return attr in {field.name for field in dataclasses.fields(obj)}

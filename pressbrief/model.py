@@ -27,8 +27,11 @@ def spec(doc: str, default: Any = dataclasses.MISSING, *, markdown: bool = False
 
 
 def internal(default: Any) -> Any:
-    """A field set by the loader, not written by users (not part of the YAML format)."""
-    return dataclasses.field(default=default, metadata={"internal": True}, compare=False)
+    """A field set by the loader, not written by users (not part of the YAML format); left
+    out of the model's repr, so a layout printing a model shows no path of this machine."""
+    return dataclasses.field(
+        default=default, metadata={"internal": True}, compare=False, repr=False
+    )
 
 
 # --- project config (pressbrief.yaml) -------------------------------------------------

@@ -334,3 +334,17 @@ def test_links_a_printed_reader_cannot_follow_are_refused(
         "of the PDF could not follow it (write the address in full)"
         for href in ("annex.pdf", "../../etc/passwd")
     ]
+
+
+def test_image_names_and_link_schemes_as_a_url_reads_them(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "[x](HTTPS://EXAMPLE.ORG) ![a chart](a#b.png)"
+    folder = project(b=MINIMAL.replace("One sentence of summary.", json.dumps(text)))
+    (folder / "content" / "a#b.png").write_bytes(b"")
+    code, lines = check(folder, capsys)
+    assert code == 1
+    assert lines == [
+        f"{folder / 'content' / 'b.yaml'}:2: summary: image 'a#b.png': write '#' as %23 and "
+        "'?' as %3F in a file name"
+    ]

@@ -410,6 +410,7 @@ def test_a_layout_cannot_reach_files_through_the_objects_it_is_given(
         "{{ brief.source.read_text() }}",
         "{{ brief.__class__.__init__.__globals__ }}",
         "{{ brief.talking_points.__class__.__mro__ }}",
+        "{{ brief.date.today() }}",  # the clock: other bytes tomorrow
     ):
         own_layout(folder, lambda text, attack=attack: text.replace("<main>", f"<main>{attack}"))
         assert run("render", folder / "content" / "b.yaml", "-o", folder / "b.pdf") == 4, attack
@@ -476,3 +477,11 @@ def test_a_layout_cannot_include_files_through_a_link(
     )
     assert run("render", folder / "content" / "b.yaml", "-o", folder / "b.pdf") == 4
     assert not (folder / "b.pdf").exists()
+
+
+def test_a_layout_printing_a_model_shows_no_path(project: Callable[..., Path]) -> None:
+    folder = project(b=MINIMAL + "date: 2016-10-10\n")
+    own_layout(folder, lambda text: text.replace("<main>", "<main><p>{{ brief }} {{ config }}</p>"))
+    assert run("render", folder / "content" / "b.yaml", "-o", folder / "b.pdf") == 0
+    text = "".join(pdf_text(folder / "b.pdf").split())
+    assert "Brief(title=" in text and str(folder).replace(" ", "") not in text
