@@ -13,7 +13,6 @@ and that task fails with a message naming the document and the limit. A worker t
 from __future__ import annotations
 
 import atexit
-import logging
 import multiprocessing
 import os
 import pickle
@@ -30,13 +29,12 @@ from multiprocessing.context import ForkServerProcess
 from pathlib import Path
 from typing import Any
 
+from . import engine
 from .config import size_in_bytes
 from .errors import LayoutError, PressbriefError
 from .model import Config
 
-log = logging.getLogger(__name__)
-
-ENVIRONMENT = ("SOURCE_DATE_EPOCH", "PRESSBRIEF_SUBSETTER")
+ENVIRONMENT = ("SOURCE_DATE_EPOCH", engine.SUBSETTER)
 """The environment variables a render depends on; `environment()` snapshots them."""
 
 
