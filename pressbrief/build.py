@@ -437,10 +437,7 @@ class _Build:
         keywords = list(dict.fromkeys(tag for job in jobs for tag in job.brief.tags))
         entries = contents_entries([job.brief for job in jobs], starts)
         task = limited(kit.source, _render_front, (kit, config, entries, keywords), config)
-        ((_, value, error),) = self.pool.run([task])
-        if error is not None:
-            raise error
-        front, blank = value
+        front, blank = self.pool.one(task)
         return assemble(kit, front, blank, members, self.cache.folder / "fonts")
 
     def _report(self, what: str) -> None:

@@ -89,9 +89,7 @@ def email_packet(
         for person in people
     ]
     arguments = (config, project.root, heading, intro, briefs, readers, now)
-    ((_, letters, error),) = shared_pool(1).run([limited(source, write_letters, arguments, config)])
-    if error is not None:
-        raise error
+    letters = shared_pool(1).one(limited(source, write_letters, arguments, config))
     budget = size_budget(config)
     bare = compose(config, letters[0], [], people[0], now, packet)
     attachments = fit_attachments(attachments, size(bare), budget, str(source))

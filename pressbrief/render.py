@@ -145,10 +145,7 @@ def render_brief(
         check_output(output)
     output = output or source.with_suffix(".pdf")
     task = limited(source, render_summary, (brief, config, allow_overflow), config)
-    ((_, value, error),) = shared_pool(1).run([task])
-    if error is not None:
-        raise error
-    data, pages, passes, step, _ = value
+    data, pages, passes, step, _ = shared_pool(1).one(task)
     write_atomic(finish(data, config), output)
     log.info("%s → %s (%d pages, %d layout passes)", source, output, pages, passes)
     return Rendered(brief, output, pages, passes, step)

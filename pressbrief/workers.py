@@ -239,6 +239,13 @@ class Pool:
             for worker in busy:  # interrupted (Ctrl-C) or abandoned: stop what runs
                 worker.stop()
 
+    def one(self, task: Task) -> Any:
+        """The result of one task; its error (a limit, a failure) raised."""
+        ((_, value, error),) = self.run([task])
+        if error is not None:
+            raise error
+        return value
+
     def _start(self, task: Task) -> _Worker:
         """A worker computing `task`: an idle one, or a new one if none is idle (or the
         idle one has died since, killed from outside)."""
