@@ -31,11 +31,17 @@ def kind(mode: int) -> str:
     return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
 
 
+def _not_regular(mode: int, path: Path) -> OSError | None:
+    """The refusal of a file of `mode` that is not a regular file, or None if it is one."""
+    if stat.S_ISREG(mode):
+        return None
+    return OSError(errno.EINVAL, f"is {kind(mode)}, not a regular file", str(path))
+
+
 def check_regular(path: Path) -> None:
     """OSError unless `path` is (or links to) a regular file; never opens it."""
-    info = os.stat(path)
-    if not stat.S_ISREG(info.st_mode):
-        raise OSError(errno.EINVAL, f"is {kind(info.st_mode)}, not a regular file", str(path))
+    if refusal := _not_regular(os.stat(path).st_mode, path):
+        raise refusal
 
 
 def read_regular(path: Path, limit: int | None = None) -> bytes:
@@ -44,8 +50,8 @@ def read_regular(path: Path, limit: int | None = None) -> bytes:
     handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
         info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, f"is {kind(info.st_mode)}, not a regular file", str(path))
+        if refusal := _not_regular(info.st_mode, path):
+            raise refusal
         if limit is not None and info.st_size > limit:
             message = f"is {info.st_size:,} bytes; the limit is {limit:,}"
             raise OSError(errno.EFBIG, message, str(path))
@@ -77,5 +83,5 @@ def check_replaceable(path: Path) -> None:
         mode = os.stat(path).st_mode
     except OSError:
         return  # nothing there (or nothing reachable): writing will say what is wrong
-    if not stat.S_ISREG(mode):
-        raise OutputError(f"{path}: is {kind(mode)}, not a regular file; nothing was written")
+    if refusal := _not_regular(mode, path):
+        raise OutputError(f"{path}: {refusal.strerror}; nothing was written")

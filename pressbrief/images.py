@@ -2,8 +2,9 @@
 
 A raster picture's pixel count is read from its header (Pillow opens it lazily, without
 decoding it), so a decompression bomb is refused before it takes memory. An SVG is parsed
-and the elements it would draw are counted with every `<use>` expanded, without drawing
-anything, so a few hundred bytes of nested `<use>` cannot take minutes and gigabytes.
+and the elements it would draw are counted with its references expanded (`svg_elements`),
+without drawing anything, so a few hundred bytes of nested `<use>` cannot take minutes and
+gigabytes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import warnings
 from xml.etree import ElementTree
 
 MAX_SVG_ELEMENTS = 50_000
-"""Most elements an SVG may draw once its `<use>` references are expanded (about four
+"""Most elements an SVG may draw once its references are expanded (about four
 seconds of drawing on a small machine; real charts and maps use a few thousand)."""
 
 _XLINK = "{http://www.w3.org/1999/xlink}href"

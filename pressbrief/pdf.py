@@ -198,23 +198,28 @@ class Parsed:
         ]
         if (rendered.metadata.attachments or attached) and ATTACHING not in self.errors:
             self.errors.append(ATTACHING)
-        return Pages(rendered, self.source + extra_css, self.errors)
+        return Pages(rendered, self.fetcher, self.source + extra_css, self.errors)
 
 
 class Pages:
     """A laid-out document: its page count, how much spills over, and its PDF."""
 
-    def __init__(self, rendered: weasyprint.Document, source: str, errors: list[str]) -> None:
+    def __init__(
+        self,
+        rendered: weasyprint.Document,
+        fetcher: SandboxFetcher,
+        source: str,
+        errors: list[str],
+    ) -> None:
         self.rendered = rendered
+        self.fetcher = fetcher
         self.source = source
         self.errors = errors
 
     @property
     def fetched(self) -> set[str]:
         """Every file the document loaded (images, stylesheets, colour profiles)."""
-        fetcher = self.rendered.url_fetcher
-        assert isinstance(fetcher, SandboxFetcher)
-        return fetcher.fetched
+        return self.fetcher.fetched
 
     @property
     def count(self) -> int:
@@ -268,9 +273,8 @@ class Pages:
         intent comes from the CMYK @color-profile of the print CSS. Its identifiers derive
         from the source, with the folders it was fetched from left out, and font subsets
         carry no clock time, so the bytes are the same in any folder, at any time."""
-        fetcher = self.rendered.url_fetcher
-        assert isinstance(fetcher, SandboxFetcher)
-        digest = hashlib.md5(_portable(self.source, fetcher.roots).encode(), usedforsecurity=False)
+        roots = self.fetcher.roots
+        digest = hashlib.md5(_portable(self.source, roots).encode(), usedforsecurity=False)
         identifier = digest.hexdigest()
         if print_shop:
             options = {"pdf_variant": "pdf/x-4", "pdf_tags": True}
