@@ -138,12 +138,7 @@ def _check(config: Config, problem: Callable[[str, str], None]) -> None:
     if not 1 <= smtp.port <= 65535:
         problem("email.smtp.port", f"{smtp.port} is not a port; expected 1 to 65535")
     if smtp.ca_file:
-        assert config.root is not None
-        ca_file = (config.root / smtp.ca_file).resolve()
-        if not ca_file.is_relative_to(config.root.resolve()):
-            problem("email.smtp.ca_file", f"'{smtp.ca_file}' is outside the project folder")
-        elif not ca_file.is_file():
-            problem("email.smtp.ca_file", f"'{smtp.ca_file}' does not exist (looked for {ca_file})")
+        _project_file(config, "email.smtp.ca_file", smtp.ca_file, problem)
     limits = config.limits
     for name in ("render_memory", "image_size"):
         value = getattr(limits, name)
@@ -154,11 +149,20 @@ def _check(config: Config, problem: Callable[[str, str], None]) -> None:
             problem(f"limits.{name}", f"must be from 1 to {most:,}")
     org = config.organization
     if org.logo:
-        assert config.root is not None
-        logo = (config.root / org.logo).resolve()
-        if not logo.is_relative_to(config.root.resolve()):
-            problem("organization.logo", f"'{org.logo}' is outside the project folder")
-        elif reason := unusable(logo):
-            problem("organization.logo", f"'{org.logo}' {reason}")
+        _project_file(config, "organization.logo", org.logo, problem)
         if not org.logo_alt:
             problem("organization.logo", "a logo needs alternative text: add organization.logo_alt")
+
+
+def _project_file(
+    config: Config, field: str, name: str, problem: Callable[[str, str], None]
+) -> None:
+    """`name` (the value of `field`) must be a regular file inside the project."""
+    assert config.root is not None
+    path = (config.root / name).resolve()
+    if not path.is_relative_to(config.root.resolve()):
+        problem(field, f"'{name}' is outside the project folder")
+    elif not path.exists():
+        problem(field, f"'{name}' does not exist (looked for {path})")
+    elif reason := unusable(path):  # a FIFO, a folder
+        problem(field, f"'{name}' {reason}")
