@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from pressbrief.assets import LAYOUTS_DIR
 from pressbrief.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -54,6 +55,16 @@ def structure(path: Path) -> tuple[list[str], list[str]]:
 
     walk(PdfReader(path).trailer["/Root"]["/StructTreeRoot"])
     return kinds, alts
+
+
+def own_layout(folder: Path, edit: Callable[[str], str] = str, name: str = "issue-brief") -> Path:
+    """The built-in layout `name` copied into the project `folder` as its own, with `edit`
+    applied to its template; the copy's folder."""
+    own = folder / "layouts" / name
+    shutil.copytree(LAYOUTS_DIR / name, own)
+    template = own / "template.html"
+    template.write_text(edit(template.read_text()))
+    return own
 
 
 def run(*args: str | Path) -> int:

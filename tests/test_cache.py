@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from pressbrief import BuildOptions, build_project, engine
 
-from .conftest import MINIMAL, run
+from .conftest import MINIMAL, own_layout, run
 from .test_determinism import use_subsetter
 
 KIT = "title: K\nbriefs: [a, b]\nduplex: true\n"
@@ -218,13 +218,8 @@ def test_pictures_a_stylesheet_or_an_svg_shows_are_part_of_the_key(
 ) -> None:
     from PIL import Image
 
-    from pressbrief.assets import LAYOUTS_DIR
-
     folder = project(b=MINIMAL + "analysis: '![a chart](chart.svg)'\n", c=MINIMAL)
-    own = folder / "layouts" / "issue-brief"
-    own.mkdir(parents=True)
-    for file in (LAYOUTS_DIR / "issue-brief").iterdir():
-        (own / file.name).write_text(file.read_text())
+    own = own_layout(folder)
     with (own / "style.css").open("a") as css:
         css.write('\n.summary { background: url("../../assets/texture.png"); }\n')
     (folder / "assets").mkdir()

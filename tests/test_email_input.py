@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import MINIMAL, run
+from .conftest import MINIMAL, own_layout, run
 from .test_email import free_port, mail_project
 
 
@@ -127,15 +127,13 @@ def test_an_email_layout_is_held_to_the_render_limits(
     line: str,
     expected: str,
 ) -> None:
-    from pressbrief.assets import LAYOUTS_DIR
-
     folder = mail_project(project, with_logo, free_port(), extra="limits:\n  render_seconds: 1\n")
-    own = folder / "layouts" / "email"
-    own.mkdir(parents=True)
-    for file in (LAYOUTS_DIR / "email").iterdir():
-        (own / file.name).write_text(file.read_text())
-    lines = (own / "template.html").read_text().splitlines(keepends=True)
-    (own / "template.html").write_text("".join([lines[0], line + "\n", *lines[1:]]))
+
+    def insert(text: str) -> str:
+        first, rest = text.split("\n", 1)
+        return f"{first}\n{line}\n{rest}"
+
+    own_layout(folder, insert, "email")
     code = run("email", folder / "kits" / "k.yaml", "--to", folder / "reporters.csv", "--dry-run")
     err = capsys.readouterr().err
     assert code == 4, err

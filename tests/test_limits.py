@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from pressbrief.errors import LayoutError
 from pressbrief.workers import Pool, Task
 
-from .conftest import MINIMAL, pdf_text, run
+from .conftest import MINIMAL, own_layout, pdf_text, run
 
 GB = 1_000_000_000
 
@@ -330,17 +330,6 @@ def test_the_fetcher_serves_what_a_page_shows_and_nothing_else(tmp_path: Path) -
         assert fetcher.refused[-1].endswith(why) or why in fetcher.refused[-1]
 
 
-def own_layout(folder: Path, template_edit: Callable[[str], str]) -> None:
-    from pressbrief.assets import LAYOUTS_DIR
-
-    own = folder / "layouts" / "issue-brief"
-    own.mkdir(parents=True)
-    for file in (LAYOUTS_DIR / "issue-brief").iterdir():
-        (own / file.name).write_text(file.read_text())
-    template = own / "template.html"
-    template.write_text(template_edit(template.read_text()))
-
-
 def test_a_layout_cannot_run_commands(
     project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -379,7 +368,7 @@ def test_text_off_the_page_edge_is_not_a_fit(
     project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = project(b=MINIMAL.replace("One sentence of summary.", f"See {URL} today."))
-    own_layout(folder, lambda text: text)
+    own_layout(folder)
     with (folder / "layouts" / "issue-brief" / "style.css").open("a") as css:
         css.write("\nhtml { overflow-wrap: normal; hyphens: manual; }\n")
     assert run("render", folder / "content" / "b.yaml", "-o", folder / "b.pdf") == 3
@@ -423,7 +412,7 @@ def test_an_alias_bomb_in_a_layout_is_refused(
     project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = project(b=MINIMAL)
-    own_layout(folder, lambda text: text)
+    own_layout(folder)
     levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     levels += [
         f"{c}: &{c} [{', '.join(['*' + p] * 10)}]"
