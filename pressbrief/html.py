@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from . import markdown
@@ -87,7 +88,9 @@ def _render(layout: Layout, config: Config, day: date | None, template: str, **c
         assert config.root is not None
         logo = (config.root / config.organization.logo).resolve().as_uri()
     layout.environment.filters.update(
-        md=markdown.render, md_inline=markdown.render_inline, long_date=long_date
+        md=partial(markdown.render, for_print=True),
+        md_inline=partial(markdown.render_inline, for_print=True),
+        long_date=long_date,
     )
     return layout.render(
         template,

@@ -17,6 +17,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from .hyphenation import keep_whole
 from .model import strings
 
 MAX_DEPTH = 20
@@ -26,19 +27,23 @@ above: text nested deeper than MAX_DEPTH is measured (`depth`) and refused, neve
 
 
 @cache
-def _parser() -> MarkdownIt:
+def _parser(for_print: bool = False) -> MarkdownIt:
     options = {"html": False, "typographer": True, "maxNesting": MAX_DEPTH + 2}
-    return MarkdownIt("commonmark", options).enable(["replacements", "smartquotes"])
+    parser = MarkdownIt("commonmark", options).enable(["replacements", "smartquotes"])
+    if for_print:
+        keep_whole(parser)
+    return parser
 
 
-def render(text: str) -> Markup:
-    """Block Markdown → HTML (paragraphs, emphasis, links, lists)."""
-    return Markup(_parser().render(text))
+def render(text: str, for_print: bool = False) -> Markup:
+    """Block Markdown → HTML (paragraphs, emphasis, links, lists); `for_print` marks the
+    words hyphenation must leave whole (`hyphenation`)."""
+    return Markup(_parser(for_print).render(text))
 
 
-def render_inline(text: str) -> Markup:
+def render_inline(text: str, for_print: bool = False) -> Markup:
     """One paragraph of Markdown → HTML without the enclosing <p>."""
-    return Markup(_parser().renderInline(text))
+    return Markup(_parser(for_print).renderInline(text))
 
 
 @dataclass(frozen=True)
