@@ -70,7 +70,8 @@ def identity(packet: str, address: str) -> str:
 
 
 def embargo_notice(briefs: list[Brief], now: datetime) -> str | None:
-    """The latest embargo of the briefs that has not lifted, formatted; None if none."""
+    """When the latest embargo of the briefs that has not lifted lifts, worded for
+    "Embargoed until …" ("9:00 a.m. ET, Monday, November 23, 2026"); None if none."""
     pending = [b.embargo for b in briefs if b.embargo is not None and b.embargo > now]
     return format_embargo(max(pending)) if pending else None
 
