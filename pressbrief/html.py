@@ -56,9 +56,8 @@ def short_url(url: str, width: int = 40) -> str:
     if len(text) > width and len(path) > 1:
         text = f"{host}/…/{path[-1]}"
     if len(text) > width:
-        cut = text[: width - 1]
-        words = cut.rfind("-", len(host))
-        text = (cut[:words] if words > len(host) else cut) + "…"
+        words = text.rfind("-", len(host), width)
+        text = text[: words if words > len(host) else width - 1] + "…"
     return text
 
 
