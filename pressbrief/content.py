@@ -17,6 +17,7 @@ import errno
 import re
 import types
 import typing
+from contextlib import suppress
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -366,12 +367,12 @@ class Reader:
             return raw, True
         if hint is datetime:
             if isinstance(raw, str) and (written := _DATETIME.fullmatch(raw)):
-                try:
+                with suppress(ValueError):  # e.g. month 13: refused below as text
                     raw = datetime.fromisoformat(written["time"])
-                    if written["zone"]:
+                if written["zone"] and isinstance(raw, datetime):
+                    try:
                         raw = zones.localize(raw, written["zone"])
-                except ValueError as error:  # a wrong zone; a wrong date is refused below
-                    if isinstance(raw, datetime):
+                    except ValueError as error:
                         self.problem(node, path, str(error))
                         return None, False
             if not isinstance(raw, datetime):

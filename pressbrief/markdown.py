@@ -3,11 +3,12 @@ they nest; plain text fields → the same text with typographic quotes and dashe
 
 CommonMark with typographic quotes and dashes; raw HTML in content is escaped, never
 interpreted, and markdown-it's link validation refuses `javascript:` and similar schemes.
-Plain text fields printed as prose (a label, a speaker, a kit's title) get the same
-typographer, and nothing else: the text is not read as Markdown. Web and email addresses
-are never altered (no "--" turned into a dash inside a link).
 Validation refuses text nested deeper than `MAX_DEPTH` (`depth`): hundreds of emphasis
 marks inside each other would otherwise exhaust the PDF engine's recursion when rendered.
+
+Plain text fields printed as prose (a label, a speaker, a kit's title) get the same
+typographer when they are read (`typeset`), and nothing else: they are not Markdown. Web
+and email addresses are never altered (no "--" turned into a dash inside an address).
 """
 
 from __future__ import annotations
