@@ -124,7 +124,7 @@ def test_draft_watermark_and_embargo_banner(project: Callable[..., Path]) -> Non
     render_brief(folder / "content" / "b.yaml", folder / "b.pdf")
     text = pdf_text(folder / "b.pdf")
     assert "DRAFT" in text
-    assert "EMBARGOED UNTIL NOVEMBER 23, 2026, 9:00 AM (UTC−05:00)" in text
+    assert "EMBARGOED UNTIL 9:00 A.M. UTC−5, MONDAY, NOVEMBER 23, 2026" in text
 
 
 def test_a4_paper(project: Callable[..., Path]) -> None:
