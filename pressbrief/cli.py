@@ -4,7 +4,8 @@ Exit codes: 0 success; 1 invalid content or config; 2 wrong command-line usage;
 3 a brief does not fit on one page; 4 layout or rendering error; 5 the PDF could not be
 written; 6 project folder or scaffolding problem; 7 a kit could not be assembled because
 one of its briefs failed; 8 an imposition that cannot be done; 9 a packet that cannot be
-emailed at all; 10 some messages were not accepted by the mail server; 130 interrupted.
+emailed at all; 10 some messages were not accepted by the mail server; 11 pages are not
+as approved (`proof`); 130 interrupted.
 `build` exits with the code of its first failure.
 """
 
@@ -38,6 +39,7 @@ from . import (
     email_packet,
     impose_pdf,
     new_brief,
+    proof_project,
     render_brief,
 )
 
@@ -58,6 +60,8 @@ Exit codes:
  10  some messages were not accepted by the mail server (they stay in outbox/),
      may not have been delivered (kept in unconfirmed/), or the server could
      not be reached
+ 11  proof: pages changed, new or missing against the approved pictures in
+     PROJECT/proof/ (see the diff images in dist/proof/)
 130  interrupted (Ctrl-C); `email` says what was sent and what still waits
 """
 
@@ -304,6 +308,38 @@ def email_command(
             "delete them)",
             err=True,
         )
+
+
+@cli.command(epilog=EPILOG)
+@click.argument(
+    "project", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Build folder, as for build; the report goes to its proof/ (default: PROJECT/dist).",
+)
+@click.option(
+    "--approve",
+    is_flag=True,
+    help="Accept the pages as they render now: they replace the pictures in PROJECT/proof/.",
+)
+@_jobs
+@_profile
+def proof(
+    project: Path, output: Path | None, approve: bool, jobs: int | None, profile: str
+) -> None:
+    """Build PROJECT and compare every page with its approved picture in PROJECT/proof/."""
+    options = BuildOptions(jobs=jobs, profile=profile)
+    with _progress() as progress:
+        result = proof_project(project, output, options, progress, approve=approve)
+    for difference in result.approved:
+        done = "removed" if difference.status == "missing" else "approved"
+        click.echo(f"{difference.approved}: {difference.status}, {done}")
+    pages = len(result.pages)
+    state = "approved" if approve else "as approved"
+    click.echo(f"{pages} page{'s' if pages != 1 else ''} {state}")
 
 
 @contextmanager
