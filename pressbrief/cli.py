@@ -151,6 +151,17 @@ _fit = click.option("--fit", is_flag=True, help="Imposition: scale pages onto th
 _marks = click.option("--marks", is_flag=True, help="Imposition: cut or fold marks.")
 
 
+_project = click.argument(
+    "project", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+_build_folder = click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the PDFs: briefs/ and kits/ in it (default: PROJECT/dist).",
+)
+
+
 def _build_flags(command: Callable[..., None]) -> Callable[..., None]:
     """The options `build` and `kit` share (they become BuildOptions through `_options`)."""
     for option in reversed((_overflow, _jobs, _force, _impose, _fit, _marks, _profile)):
@@ -172,15 +183,8 @@ def _options(
 
 
 @cli.command(epilog=EPILOG)
-@click.argument(
-    "project", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the PDFs: briefs/ and kits/ in it (default: PROJECT/dist).",
-)
+@_project
+@_build_folder
 @_build_flags
 def build(project: Path, output: Path | None, **flags: Any) -> None:
     """Render every brief in PROJECT/content/ and every kit in PROJECT/kits/."""
@@ -311,15 +315,8 @@ def email_command(
 
 
 @cli.command(epilog=EPILOG)
-@click.argument(
-    "project", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Build folder, as for build; the report goes to its proof/ (default: PROJECT/dist).",
-)
+@_project
+@_build_folder
 @click.option(
     "--approve",
     is_flag=True,
@@ -330,7 +327,8 @@ def email_command(
 def proof(
     project: Path, output: Path | None, approve: bool, jobs: int | None, profile: str
 ) -> None:
-    """Build PROJECT and compare every page with its approved picture in PROJECT/proof/."""
+    """Build PROJECT and compare every page with its approved picture in PROJECT/proof/
+    (changed and new pages are written to OUTPUT/proof/, with a diff image)."""
     options = BuildOptions(jobs=jobs, profile=profile)
     with _progress() as progress:
         result = proof_project(project, output, options, progress, approve=approve)
@@ -367,9 +365,7 @@ def _progress() -> Iterator[Progress | None]:
 
 
 @cli.command(epilog=EPILOG)
-@click.argument(
-    "project", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
-)
+@_project
 def check(project: Path) -> None:
     """Validate the config and every brief of PROJECT without rendering."""
     checked = check_project(project)

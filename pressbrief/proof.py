@@ -32,15 +32,15 @@ PROOF_DIR = "proof"
 """The approved pictures in a project, and the proof report in a build folder."""
 DPI = 72
 """Resolution of the pictures: one pixel per point, enough to see a word move; a Letter
-page is 20–60 KB."""
+page is 10–70 KB."""
 BITS = 5
 """Bits kept of each of red, green and blue: 32 levels from black to white, each value
 rounded to the nearest (by at most 4 of 255)."""
 THRESHOLD = 40
 """A pixel has changed when one of its red, green and blue values differs by more than this
-(of 255): another renderer's antialiasing does not count, a word does."""
+(of 255): a slightly different antialiasing does not count, a changed letter does."""
 MARK = (230, 0, 126)
-"""Changed pixels in a diff image: magenta, which no brand colour is mistaken for."""
+"""Changed pixels in a diff image: magenta, over the approved page in pale grey."""
 
 Status = Literal["changed", "new", "missing"]
 
@@ -76,8 +76,9 @@ class Difference:
         assert self.box is not None
         left, top, right, bottom = self.box
         diff = f"; diff: {self.diff}" if self.diff else ""
+        share = f"{self.share:.1%}" if self.share >= 0.001 else "under 0.1%"
         return (
-            f"{self.approved}: changed: {self.share:.1%} of the page, within x {left}–{right}, "
+            f"{self.approved}: changed: {share} of the page, within x {left}–{right}, "
             f"y {top}–{bottom}{diff}{now}"
         )
 
@@ -104,16 +105,21 @@ def proof_project(
     every page with its approved picture; raise ProofError listing every changed, new and
     missing page, after writing those pages as they render now, and the diff images, to
     OUTPUT/proof/. With `approve`, the current pages become the approved pictures."""
-    built = build_project(folder, output, options, progress)
     root = project_root_of(folder)
     target = output or for_profile(root / "dist", options.profile)
     pictures = for_profile(root / PROOF_DIR, options.profile)
+    report = target / PROOF_DIR
+    if _overlap(report, pictures):  # a report there would replace approved pictures
+        raise OutputError(
+            f"{target}: a proof writes its report to {report}, among the approved pictures "
+            f"in {pictures}; build to another folder"
+        )
+    built = build_project(folder, output, options, progress)
     pages: dict[Path, bytes] = {}
     for item in built:
         place = item.output.relative_to(target)
         for number, png in enumerate(rasterize(read_regular(item.output)), 1):
             pages[pictures / place.parent / f"{place.stem}-p{number}.png"] = png
-    report = target / PROOF_DIR
     for old in report.glob("*/*.png"):  # the last proof's
         _remove(old)
     gone = sorted(set(pictures.glob("*/*.png")) - pages.keys())
@@ -129,14 +135,15 @@ def proof_project(
             _remove(picture)
         return Proof(tuple(pages), tuple(differences))
     if differences:
-        reported = [
-            _report(d, pages[d.approved], report / d.approved.relative_to(pictures))
-            if d.status != "missing"
-            else d
-            for d in differences
-        ]
-        raise ProofError(reported, len(pages))
+        places = {d.approved: report / d.approved.relative_to(pictures) for d in differences}
+        raise ProofError([_report(d, pages, places[d.approved]) for d in differences], len(pages))
     return Proof(tuple(pages))
+
+
+def _overlap(one: Path, other: Path) -> bool:
+    """Whether one folder is, or is inside, the other."""
+    one, other = one.resolve(), other.resolve()
+    return one.is_relative_to(other) or other.is_relative_to(one)
 
 
 def rasterize(pdf: bytes) -> list[bytes]:
@@ -191,9 +198,12 @@ def _compare(picture: Path, png: bytes) -> Difference | None:
     return Difference(picture, "changed", box=box, share=share)
 
 
-def _report(difference: Difference, png: bytes, rendered: Path) -> Difference:
-    """`difference` with the page as it renders now written to `rendered`, and for a
-    changed page its diff image beside it."""
+def _report(difference: Difference, pages: dict[Path, bytes], rendered: Path) -> Difference:
+    """`difference` with the page as it renders now (in `pages`) written to `rendered`, and
+    for a changed page its diff image beside it; a missing page as it is."""
+    if difference.status == "missing":
+        return difference
+    png = pages[difference.approved]
     write_atomic(png, rendered)
     if difference.status == "new":
         return dataclasses.replace(difference, rendered=rendered)

@@ -129,7 +129,7 @@ def test_an_edit_a_new_page_and_a_lost_page_are_reported_until_approved(
     assert run("proof", folder) == 0
 
 
-def test_antialiasing_noise_is_tolerated_and_a_broken_picture_named(
+def test_antialiasing_is_tolerated_and_bad_pictures_or_folders_are_named(
     project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = project(b=MINIMAL)
@@ -144,6 +144,9 @@ def test_antialiasing_noise_is_tolerated_and_a_broken_picture_named(
     page.save(picture)
     assert run("proof", folder) == 11
     assert "within x 300–302, y 400–402" in capsys.readouterr().err
+    # A report among the approved pictures would replace them.
+    assert run("proof", folder, "-o", folder) == 5
+    assert "among the approved pictures" in capsys.readouterr().err
     picture.write_bytes(b"not a PNG")
     assert run("proof", folder) == 6
     err = capsys.readouterr().err
