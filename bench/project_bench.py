@@ -73,7 +73,7 @@ def bare_renders(folder: Path) -> tuple[float, list[weasyprint.Document]]:
     documents, total = [], 0.0
     for brief in check_project(folder).briefs:
         layout = find_layout(brief.type, folder)
-        fitted, _ = render_pdf(brief, config)
+        fitted, _, _ = render_pdf(brief, config)
         html = build_html(brief, config, layout)
         css = font_face_css() + stylesheet(config, layout) + fitted.step.css()
         base = (folder / "content").as_uri() + "/"

@@ -52,6 +52,8 @@ class BuildOptions:
 
     allow_overflow: bool = False
     """Write a brief that cannot fit on one page as a longer PDF instead of failing."""
+    trim: bool = False
+    """Let a brief that cannot fit drop the parts its writer gave a priority, lowest first."""
     jobs: int | None = None
     """Worker processes rendering briefs; None: one per CPU (at most two per CPU)."""
     force: bool = False
@@ -218,6 +220,7 @@ class _Build:
         self.config = dataclasses.replace(project.config, profile=options.profile)
         self.target = target
         self.allow_overflow = options.allow_overflow
+        self.trim = options.trim
         self.force = options.force
         self.imposition = options.impose
         if self.imposition is not None:  # refuse a typo before rendering anything
@@ -293,7 +296,9 @@ class _Build:
         return dataclasses.replace(self.config, paper=kit.paper or self.config.paper)
 
     def _job(self, brief: Brief, config: Config) -> _Job:
-        return _Job(self.cache.brief_key(brief, config, self.allow_overflow), brief, config)
+        return _Job(
+            self.cache.brief_key(brief, config, self.allow_overflow, self.trim), brief, config
+        )
 
     def _render_all(
         self, jobs: list[_Job], kits: int, outputs: dict[Key, list[Path]]
@@ -319,7 +324,7 @@ class _Build:
             key: limited(
                 job.brief.source,
                 render_summary,
-                (job.brief, job.config, self.allow_overflow),
+                (job.brief, job.config, self.allow_overflow, self.trim),
                 job.config,
             )
             for key, job in todo.items()
@@ -332,12 +337,10 @@ class _Build:
                 results[key] = _Result(error=error)
                 self._report(f"{slug}: failed")
             else:
-                data, pages, passes, step, loaded = value
-                note = f"step '{step}', {passes} layout pass{'es' if passes != 1 else ''}"
-                self.kept[key] = self.cache.loaded(key, loaded)
-                self._store(self.kept[key], data, pages)
-                results[key] = _Result(data, pages, note)
-                self._report(f"{slug}: {note}")
+                self.kept[key] = self.cache.loaded(key, value.loaded)
+                self._store(self.kept[key], value.pdf, value.pages)
+                results[key] = _Result(value.pdf, value.pages, value.note)
+                self._report(f"{slug}: {value.note}")
             for output in outputs.get(key, ()):
                 self._finish(output, self.kept.get(key, key), results[key])
         return results

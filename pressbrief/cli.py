@@ -100,8 +100,10 @@ def _describe(result: Rendered | Built) -> str:
     if isinstance(result, Built):
         note = result.note
     else:
-        passes = result.renders
-        note = f"step '{result.step}', {passes} layout pass{'es' if passes != 1 else ''}"
+        passes = f"{result.renders} layout pass{'es' if result.renders != 1 else ''}"
+        note = f"step '{result.step}', {passes}"
+        if result.dropped:
+            note += f"; trimmed to fit, dropped {', '.join(result.dropped)}"
     return f"{result.output} ({pages} page{'s' if pages != 1 else ''}, {note})"
 
 
@@ -117,6 +119,12 @@ _overflow = click.option(
     is_flag=True,
     help="Write a multi-page PDF when a brief cannot fit on one page.",
 )
+_trim = click.option(
+    "--trim",
+    is_flag=True,
+    help="Let a brief that cannot fit drop its items and sections marked with a priority "
+    "(low first), and say what was dropped.",
+)
 
 
 @cli.command(epilog=EPILOG)
@@ -128,10 +136,13 @@ _overflow = click.option(
     help="PDF to write (default: the brief's name with .pdf).",
 )
 @_overflow
+@_trim
 @_profile
-def render(brief: Path, output: Path | None, allow_overflow: bool, profile: str) -> None:
+def render(
+    brief: Path, output: Path | None, allow_overflow: bool, trim: bool, profile: str
+) -> None:
     """Render one BRIEF (a YAML file) to a PDF one-pager."""
-    result = render_brief(brief, output, allow_overflow=allow_overflow, profile=profile)
+    result = render_brief(brief, output, allow_overflow=allow_overflow, trim=trim, profile=profile)
     click.echo(_describe(result))
 
 
@@ -164,13 +175,14 @@ _build_folder = click.option(
 
 def _build_flags(command: Callable[..., None]) -> Callable[..., None]:
     """The options `build` and `kit` share (they become BuildOptions through `_options`)."""
-    for option in reversed((_overflow, _jobs, _force, _impose, _fit, _marks, _profile)):
+    for option in reversed((_overflow, _trim, _jobs, _force, _impose, _fit, _marks, _profile)):
         command = option(command)
     return command
 
 
 def _options(
     allow_overflow: bool,
+    trim: bool,
     jobs: int | None,
     force: bool,
     imposition: str | None,
@@ -179,7 +191,7 @@ def _options(
     profile: str,
 ) -> BuildOptions:
     spec = Imposition(imposition, fit, marks) if imposition else None
-    return BuildOptions(allow_overflow, jobs, force, spec, profile)
+    return BuildOptions(allow_overflow, trim, jobs, force, spec, profile)
 
 
 @cli.command(epilog=EPILOG)

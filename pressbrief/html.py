@@ -11,6 +11,7 @@ and `short_url` (an address as it reads on paper, "jhi.org/choosing-to-lead").
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
@@ -131,10 +132,19 @@ def _render(layout: Layout, config: Config, day: date | None, template: str, **c
     )
 
 
-def build_html(brief: Brief, config: Config, layout: Layout) -> str:
-    """The complete HTML of `brief` in `layout`, styles inlined (fit steps come separately)."""
+def build_html(brief: Brief, config: Config, layout: Layout, dropped: Sequence[str] = ()) -> str:
+    """The complete HTML of `brief` in `layout`, styles inlined (fit steps come separately);
+    `dropped` names what fit-to-page trimmed, for the PDF's metadata."""
     embargo = format_embargo(brief.embargo) if brief.embargo else None
-    return _render(layout, config, brief.date, "template.html", brief=brief, embargo=embargo)
+    return _render(
+        layout,
+        config,
+        brief.date,
+        "template.html",
+        brief=brief,
+        embargo=embargo,
+        dropped=tuple(dropped),
+    )
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ def test_the_issue_brief_steps_obey_the_designers_rules() -> None:
 def fitted(path: Path, paper: str) -> Fitted:
     config = dataclasses.replace(load_config(path), paper=paper)
     (brief,) = load_briefs([path], config, available(config.root))
-    result, _ = render_pdf(brief, config)
+    result, _, _ = render_pdf(brief, config)
     return result
 
 
