@@ -172,8 +172,14 @@ def _overflowing(search: _Search, brief: Brief, allow_overflow: bool) -> Fitted:
             pages = search.lay(natural)
         log.warning("%s: %d pages (overflow allowed)", brief.slug, pages.count)
         return Fitted(pages, fit.steps[natural], len(search.laid), search.fills[natural])
-    per_line, per_height = tightest.words()
-    words = max(1, math.ceil((tightest.height - tightest.page_height) * per_height))
+    # Counted on one tall page: on real pages, a block kept together or columns filled
+    # before a break leave gaps that are not content, and would inflate the count.
+    step = fit.steps[-1]
+    page = tightest.rendered.pages[0]
+    tall = f"@page {{ size: {page.width}px {page.height * 20}px; }}"
+    whole = search.parsed.layout(step.css() + search.extra_css(step) + tall)
+    per_height, per_line = whole.density()
+    words = max(1, math.ceil((whole.height - tightest.page_height) * per_height))
     lines = max(1, math.ceil(words / per_line))
     longest = ", ".join(f"{name} ({count} words)" for name, count in section_words(brief)[:3])
     raise DoesNotFitError(

@@ -250,17 +250,18 @@ class Pages:
         """Height of the first page's content area."""
         return float(self.rendered.pages[0]._page_box.height)
 
-    def words(self) -> tuple[float, float]:
-        """Words a line of running text holds on average, and words per unit of content
-        height (columns and headings included): what an overflow is counted in."""
-        counts = []
-        for page in self.rendered.pages:
-            for box in page._page_box.children[0].descendants():
-                if isinstance(box, LineBox):
-                    text = "".join(getattr(b, "text", "") for b in box.descendants())
-                    counts.append(len(text.split()))
-        running = [count for count in counts if count > 3] or [1]
-        return sum(running) / len(running), sum(counts) / max(self.height, 1.0)
+    def density(self) -> tuple[float, float]:
+        """Words per unit of height, and per line, in the lower half of the first page's
+        content (where an overflow is cut: below the headline, in the running text)."""
+        box = self.rendered.pages[0]._page_box
+        half = box.content_box_y() + self.height / 2
+        counts = [
+            len("".join(getattr(b, "text", "") for b in line.descendants()).split())
+            for line in box.children[0].descendants()
+            if isinstance(line, LineBox) and line.position_y >= half
+        ]
+        lines = [count for count in counts if count > 3] or [1]
+        return sum(counts) / max(self.height / 2, 1.0), sum(lines) / len(lines)
 
     def lines_of(self, tag: str) -> list[tuple[str, ...]]:
         """The text of each line of every `tag` element, element by element."""
