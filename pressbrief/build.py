@@ -352,7 +352,7 @@ class _Build:
             return
         if self.force or not self.cache.is_current(output, key):
             try:
-                write_atomic(finish(result.pdf, self.config), output)
+                write_atomic(finish(result.pdf, self.config, output.stem), output)
             except OutputError as error:
                 self._fail(error, output)
                 return

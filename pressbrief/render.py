@@ -146,7 +146,7 @@ def render_brief(
     output = output or source.with_suffix(".pdf")
     task = limited(source, render_summary, (brief, config, allow_overflow), config)
     data, pages, passes, step, _ = shared_pool(1).one(task)
-    write_atomic(finish(data, config), output)
+    write_atomic(finish(data, config, brief.slug), output)
     log.info("%s → %s (%d pages, %d layout passes)", source, output, pages, passes)
     return Rendered(brief, output, pages, passes, step)
 
