@@ -1,19 +1,27 @@
 """A PDF's pages → printer sheets: 2-up, 4-up or a saddle-stitched booklet (pypdf).
 
 Pages are placed with pypdf transformations, so the sheets keep vector content and
-searchable text. Without `fit`, pages keep their size and the sheet grows to hold them
-(two Letter pages on a Tabloid sheet, two A4 pages on A3); with `fit` they are scaled onto
-a sheet of the pages' own size (or `sheet`). A request that cannot be printed (pages larger
-than the sheet asked for, a file that is not a PDF, an unknown layout) is an ImposeError,
-and nothing is written.
+searchable text. A page is placed by its trim box and clipped to its bleed where that does
+not reach into a neighbouring page: a print file's slug, marks and slug line stay off the
+sheet, and its full-bleed art stops at the fold. Without `fit`, pages keep their size and
+the sheet grows to hold them (two Letter pages on a Tabloid sheet, two A4 pages on A3);
+with `fit` they are scaled onto a sheet of the pages' own size (or `sheet`), with a warning
+when that shrinks the body text below READABLE points, naming the sheet that would not.
+What the input was stays: a PDF/X print file gives PDF/X sheets (output intent, XMP, trim
+and bleed boxes), and resources the pages share (the colour profile, font subsets) are
+written once. A request that cannot be printed (pages larger than the sheet asked for, a
+file that is not a PDF, an unknown layout) is an ImposeError, and nothing is written.
 """
 
 from __future__ import annotations
 
 import io
+import logging
+import math
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .content import suggest
 from .errors import ImposeError, OutputError
@@ -22,6 +30,8 @@ from .render import write_atomic
 
 if TYPE_CHECKING:  # pypdf is imported when something is imposed, not at start-up
     from pypdf import PageObject, PdfReader, PdfWriter
+
+log = logging.getLogger(__name__)
 
 POINTS_PER_INCH = 72
 SHEETS = {  # portrait width × height, in points
@@ -36,6 +46,8 @@ LAYOUTS = {"2-up": (2, 1), "4-up": (2, 2), "booklet": (2, 1)}
 
 _MARK = 18.0  # length of a cut or fold mark, in points
 _TOLERANCE = 0.5  # points a page may exceed its cell by (rounding in page sizes)
+READABLE = 8.0
+"""Body text scaled below this many points gets a warning."""
 
 
 @dataclass(frozen=True)
@@ -108,15 +120,20 @@ def _impose(
     sheet: str | None,
 ) -> Imposed:
     from pypdf import PdfWriter
+    from pypdf.generic import NameObject, RectangleObject
+
+    from .pdfpack import write_compact
 
     if not reader.pages:
         raise ImposeError(f"{source}: the PDF has no pages")
-    box = reader.pages[0].mediabox
+    box = reader.pages[0].trimbox  # the media box unless the PDF says where it is cut
     page_size = (float(box.width), float(box.height))
     if not all(0 < side < 14_400 for side in page_size):  # PDF's own limit: 200 inches
         raise ImposeError(f"{source}: its first page has no usable size ({box})")
     across, down = LAYOUTS[layout]
     sheet_size, scale = _sheet(source, page_size, across, down, fit, sheet)
+    if scale < 1:
+        _warn_if_unreadable(reader, source, page_size, (across, down), scale)
     if layout == "booklet":
         sides = [list(pair) for pair in booklet_order(len(reader.pages))]
     else:
@@ -124,17 +141,84 @@ def _impose(
         indexes: list[int | None] = list(range(len(reader.pages)))
         sides = [indexes[i : i + per_side] for i in range(0, len(indexes), per_side)]
     writer = PdfWriter()
+    root: Any = reader.trailer["/Root"]
+    intents = root.get("/OutputIntents")  # PDF/X: the sheets are printed the same way
     for side in sides:
         target = writer.add_blank_page(*sheet_size)
-        _place(target, reader, side, across, down, sheet_size, page_size, scale)
+        trims, bleeds = _place(target, reader, side, across, down, sheet_size, page_size, scale)
+        if intents is not None and trims:
+            target.trimbox = RectangleObject(_union(trims))
+            target.bleedbox = RectangleObject(_union(bleeds))
         if marks:
             _marks(writer, target, layout, across, down, sheet_size)
+    if intents is not None:
+        for key in ("/OutputIntents", "/Metadata"):
+            if key in root:
+                writer.root_object[NameObject(key)] = root[key].clone(writer)
     if reader.metadata:
         writer.add_metadata({k: v for k, v in reader.metadata.items()})
-    data = io.BytesIO()
-    writer.write(data)
-    write_atomic(data.getvalue(), output)
+    write_atomic(write_compact(writer), output)
     return Imposed(output, len(reader.pages), len(sides), sheet_size)
+
+
+def _union(boxes: list[list[float]]) -> list[float]:
+    return [
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    ]
+
+
+def body_size(reader: PdfReader) -> float | None:
+    """The size, in points, of most of the text in `reader` (its body text), or None
+    for a PDF with no text."""
+    sizes: Counter[float] = Counter()
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        scale = math.hypot(tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3])
+        sizes[round(size * scale, 1)] += len(text.strip())
+
+    for page in reader.pages:
+        page.extract_text(visitor_text=visit)
+    sizes.pop(0.0, None)
+    return sizes.most_common(1)[0][0] if sizes else None
+
+
+def _warn_if_unreadable(
+    reader: PdfReader,
+    source: Path,
+    page: tuple[float, float],
+    grid: tuple[int, int],
+    scale: float,
+) -> None:
+    """A warning when `scale` shrinks the body text below READABLE, naming the smallest
+    sheet that would keep it readable."""
+    body = body_size(reader)
+    if body is None or body * scale >= READABLE:
+        return
+    needed = (page[0] * grid[0], page[1] * grid[1])
+    fitting = [
+        name
+        for name, size in sorted(SHEETS.items(), key=lambda item: item[1][0] * item[1][1])
+        if body * _scale(_oriented(size, needed), needed) >= READABLE
+    ]
+    advice = (
+        f"a {fitting[0]} sheet (--sheet {fitting[0]}) keeps it at "
+        f"{body * _scale(_oriented(SHEETS[fitting[0]], needed), needed):.1f} pt"
+        if fitting
+        else "no sheet pressbrief knows keeps it readable; print the pages unimposed"
+    )
+    log.warning(
+        "%s: the pages are scaled to %d %%, so %.1f pt body text prints at %.1f pt, "
+        "under %g pt; %s",
+        source,
+        round(scale * 100),
+        body,
+        body * scale,
+        READABLE,
+        advice,
+    )
 
 
 def _read(source: Path) -> PdfReader:
@@ -168,14 +252,19 @@ def _sheet(
         sheet = needed if not fit else _oriented(page, needed)
     else:
         sheet = _oriented(SHEETS[name], needed)
-    scale = min(sheet[0] / needed[0], sheet[1] / needed[1])
+    scale = _scale(sheet, needed)
     if scale < 1 - _TOLERANCE / max(needed) and not fit:
         raise ImposeError(
             f"{source}: {across * down} pages of {_size(page)} need a {_size(needed)} sheet; "
             f"the {name} sheet is {_size(sheet)}. Use --fit to scale the pages down, or a "
             "larger --sheet."
         )
-    return sheet, min(scale, 1.0)
+    return sheet, scale
+
+
+def _scale(sheet: tuple[float, float], needed: tuple[float, float]) -> float:
+    """The scale that fits `needed` on `sheet`."""
+    return min(sheet[0] / needed[0], sheet[1] / needed[1], 1.0)
 
 
 def _oriented(size: tuple[float, float], like: tuple[float, float]) -> tuple[float, float]:
@@ -197,11 +286,14 @@ def _place(
     sheet: tuple[float, float],
     page: tuple[float, float],
     scale: float,
-) -> None:
-    """Draw the pages of one sheet side, centred in their cells, left to right, top down."""
+) -> tuple[list[list[float]], list[list[float]]]:
+    """Draw the pages of one sheet side, centred in their cells, left to right, top down,
+    each clipped to its bleed within its cell; the placed trim and bleed boxes."""
     from pypdf import Transformation
+    from pypdf.generic import RectangleObject
 
     cell = (sheet[0] / across, sheet[1] / down)
+    trims, bleeds = [], []
     for slot, index in enumerate(side):
         if index is None:
             continue
@@ -209,9 +301,31 @@ def _place(
         x = column * cell[0] + (cell[0] - page[0] * scale) / 2
         y = sheet[1] - (row + 1) * cell[1] + (cell[1] - page[1] * scale) / 2
         source = reader.pages[index]
-        origin = source.mediabox
-        move = Transformation().translate(-float(origin.left), -float(origin.bottom))
+        trim, bleed = source.trimbox, source.bleedbox
+        left, bottom = float(trim.left), float(trim.bottom)
+
+        def placed(u: float, v: float) -> tuple[float, float]:
+            return (u - left) * scale + x, (v - bottom) * scale + y  # noqa: B023
+
+        def unplaced(u: float, v: float) -> tuple[float, float]:
+            return (u - x) / scale + left, (v - y) / scale + bottom  # noqa: B023
+
+        cell_left, cell_bottom = column * cell[0], sheet[1] - (row + 1) * cell[1]
+        low = unplaced(cell_left, cell_bottom)
+        high = unplaced(cell_left + cell[0], cell_bottom + cell[1])
+        clip = [
+            max(float(bleed.left), low[0]),
+            max(float(bleed.bottom), low[1]),
+            min(float(bleed.right), high[0]),
+            min(float(bleed.top), high[1]),
+        ]
+        source.cropbox = RectangleObject(clip)  # pypdf clips a merged page to its crop box
+        source.pop("/Annots", None)  # links would point at pages the sheets do not have
+        move = Transformation().translate(-left, -bottom)
         target.merge_transformed_page(source, move.scale(scale).translate(x, y))
+        trims.append([*placed(left, bottom), *placed(float(trim.right), float(trim.top))])
+        bleeds.append([*placed(clip[0], clip[1]), *placed(clip[2], clip[3])])
+    return trims, bleeds
 
 
 def _marks(
