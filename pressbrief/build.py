@@ -391,7 +391,9 @@ class _Build:
             self.built.append(Built(output, page_count(output.read_bytes()), "up to date"))
             return
         try:
-            result = impose(kit_pdf, output, spec.layout, fit=spec.fit, marks=spec.marks)
+            result = impose(
+                kit_pdf, output, spec.layout, fit=spec.fit, marks=spec.marks, config=self.config
+            )
         except PressbriefError as error:
             self._fail(error, output)
             return

@@ -15,6 +15,7 @@ file that is not a PDF, an unknown layout) is an ImposeError, and nothing is wri
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import math
@@ -24,8 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .content import suggest
-from .errors import ImposeError, OutputError
+from .errors import ContentError, ImposeError, OutputError
 from .files import check_output, read_regular
+from .model import Config, Paper
 from .render import write_atomic
 
 if TYPE_CHECKING:  # pypdf is imported when something is imposed, not at start-up
@@ -41,6 +43,8 @@ SHEETS = {  # portrait width × height, in points
     "a4": (595.276, 841.89),
     "a3": (841.89, 1190.551),
 }
+PAPERS: tuple[Paper, ...] = ("letter", "a4")
+"""The sheets that are also page sizes of a pressbrief document."""
 LAYOUTS = {"2-up": (2, 1), "4-up": (2, 2), "booklet": (2, 1)}
 """Layout name → pages across × down on one sheet side."""
 
@@ -89,8 +93,11 @@ def impose(
     fit: bool = False,
     marks: bool = False,
     sheet: str | None = None,
+    config: Config | None = None,
 ) -> Imposed:
-    """Impose the pages of `source` on sheets, written to `output`."""
+    """Impose the pages of `source` on sheets, written to `output`. A booklet padded with
+    blank pages gets a back cover from the project's config (`config`, or that of the
+    project `source` is in, if any)."""
     check_output(output)
     if output.resolve() == source.resolve():
         raise ImposeError(f"{output}: is the PDF being imposed; write the sheets elsewhere")
@@ -101,7 +108,7 @@ def impose(
         )
     reader = _read(source)
     try:
-        return _impose(reader, source, output, layout, fit, marks, sheet)
+        return _impose(reader, source, output, layout, fit, marks, sheet, config)
     except (ImposeError, OutputError):
         raise
     except Exception as error:  # pypdf on a damaged file: say so, never a traceback
@@ -118,6 +125,7 @@ def _impose(
     fit: bool,
     marks: bool,
     sheet: str | None,
+    config: Config | None,
 ) -> Imposed:
     from pypdf import PdfWriter
     from pypdf.generic import NameObject, RectangleObject
@@ -134,18 +142,23 @@ def _impose(
     sheet_size, scale = _sheet(source, page_size, across, down, fit, sheet)
     if scale < 1:
         _warn_if_unreadable(reader, source, page_size, (across, down), scale)
-    if layout == "booklet":
-        sides = [list(pair) for pair in booklet_order(len(reader.pages))]
-    else:
-        per_side = across * down
-        indexes: list[int | None] = list(range(len(reader.pages)))
-        sides = [indexes[i : i + per_side] for i in range(0, len(indexes), per_side)]
-    writer = PdfWriter()
     root: Any = reader.trailer["/Root"]
     intents = root.get("/OutputIntents")  # PDF/X: the sheets are printed the same way
+    pages: list[PageObject | None] = list(reader.pages)
+    if layout == "booklet":
+        pages += [None] * (-len(pages) % 4)
+        if pages[-1] is None:
+            pages[-1] = _back_cover(source, config, page_size, intents is not None)
+        sides = [list(pair) for pair in booklet_order(len(pages))]
+    else:
+        per_side = across * down
+        indexes: list[int | None] = list(range(len(pages)))
+        sides = [indexes[i : i + per_side] for i in range(0, len(indexes), per_side)]
+    writer = PdfWriter()
     for side in sides:
         target = writer.add_blank_page(*sheet_size)
-        trims, bleeds = _place(target, reader, side, across, down, sheet_size, page_size, scale)
+        placed = [None if i is None else pages[i] for i in side]
+        trims, bleeds = _place(target, placed, across, down, sheet_size, page_size, scale)
         if intents is not None and trims:
             target.trimbox = RectangleObject(_union(trims))
             target.bleedbox = RectangleObject(_union(bleeds))
@@ -159,6 +172,51 @@ def _impose(
         writer.add_metadata({k: v for k, v in reader.metadata.items()})
     write_atomic(write_compact(writer), output)
     return Imposed(output, len(reader.pages), len(sides), sheet_size)
+
+
+def _back_cover(
+    source: Path, config: Config | None, page: tuple[float, float], print_file: bool
+) -> PageObject | None:
+    """A booklet's back cover: the organization's mark and press contact on a page of the
+    booklet's size (Letter or A4), in print colours for a print file; None without a
+    project or on another page size."""
+    from pypdf import PdfReader
+
+    from .config import find_config, load_config
+    from .workers import limited, shared_pool
+
+    if config is None:
+        if find_config(source) is None:
+            return None
+        try:
+            config = load_config(source)
+        except ContentError as error:  # a broken config costs the back cover, not the sheets
+            log.warning("%s: no back cover: %s", source, error)
+            return None
+    papers = [
+        name
+        for name in PAPERS
+        if all(abs(a - b) <= _TOLERANCE for a, b in zip(SHEETS[name], page, strict=True))
+    ]
+    if not papers:
+        log.info("%s: pages of %s get no back cover (Letter and A4 do)", source, _size(page))
+        return None
+    profile = "print" if print_file else "screen"
+    config = dataclasses.replace(config, paper=papers[0], profile=profile)
+    pdf = shared_pool(1).one(limited(source, render_back_cover, (config,), config))
+    return PdfReader(io.BytesIO(pdf)).pages[0]
+
+
+def render_back_cover(config: Config) -> bytes:
+    """The PDF of a back cover in the kit-cover layout (runs in a worker process)."""
+    from .html import build_back_cover_html
+    from .layouts import find_layout
+    from .render import render_document
+
+    assert config.root is not None
+    layout = find_layout("kit-cover", config.root)
+    html = build_back_cover_html(config, layout)
+    return render_document(html, config.source or config.root, config, layout)
 
 
 def _union(boxes: list[list[float]]) -> list[float]:
@@ -279,8 +337,7 @@ def _size(size: tuple[float, float]) -> str:
 
 def _place(
     target: PageObject,
-    reader: PdfReader,
-    side: list[int | None],
+    side: list[PageObject | None],
     across: int,
     down: int,
     sheet: tuple[float, float],
@@ -294,13 +351,12 @@ def _place(
 
     cell = (sheet[0] / across, sheet[1] / down)
     trims, bleeds = [], []
-    for slot, index in enumerate(side):
-        if index is None:
+    for slot, source in enumerate(side):
+        if source is None:
             continue
         column, row = slot % across, slot // across
         x = column * cell[0] + (cell[0] - page[0] * scale) / 2
         y = sheet[1] - (row + 1) * cell[1] + (cell[1] - page[1] * scale) / 2
-        source = reader.pages[index]
         trim, bleed = source.trimbox, source.bleedbox
         left, bottom = float(trim.left), float(trim.bottom)
 
