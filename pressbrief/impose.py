@@ -28,6 +28,7 @@ from .content import suggest
 from .errors import ContentError, ImposeError, OutputError
 from .files import check_output, read_regular
 from .model import Config, Paper
+from .printing import remove_marks
 from .render import write_atomic
 
 if TYPE_CHECKING:  # pypdf is imported when something is imposed, not at start-up
@@ -256,14 +257,14 @@ def _warn_if_unreadable(
     if body is None or body * scale >= READABLE:
         return
     needed = (page[0] * grid[0], page[1] * grid[1])
-    fitting = [
-        name
-        for name, size in sorted(SHEETS.items(), key=lambda item: item[1][0] * item[1][1])
-        if body * _scale(_oriented(size, needed), needed) >= READABLE
-    ]
+    scales = {name: _scale(_oriented(size, needed), needed) for name, size in SHEETS.items()}
+    fitting = sorted(  # the smallest sheet at full size, else the smallest readable one
+        (name for name, fits in scales.items() if body * fits >= READABLE),
+        key=lambda name: (scales[name] < 1 - _TOLERANCE / max(needed), math.prod(SHEETS[name])),
+    )
     advice = (
         f"a {fitting[0]} sheet (--sheet {fitting[0]}) keeps it at "
-        f"{body * _scale(_oriented(SHEETS[fitting[0]], needed), needed):.1f} pt"
+        f"{body * scales[fitting[0]]:.1f} pt"
         if fitting
         else "no sheet pressbrief knows keeps it readable; print the pages unimposed"
     )
@@ -377,6 +378,8 @@ def _place(
         ]
         source.cropbox = RectangleObject(clip)  # pypdf clips a merged page to its crop box
         source.pop("/Annots", None)  # links would point at pages the sheets do not have
+        if source.trimbox != source.mediabox:  # a print file: its marks stay off the sheet
+            remove_marks(source)
         move = Transformation().translate(-left, -bottom)
         target.merge_transformed_page(source, move.scale(scale).translate(x, y))
         trims.append([*placed(left, bottom), *placed(float(trim.right), float(trim.top))])

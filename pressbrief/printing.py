@@ -179,6 +179,30 @@ def _mark(
     page.merge_page(overlay)
 
 
+def remove_marks(page: PageObject) -> None:
+    """Take out of `page` (of a reader, about to be merged onto a sheet) what `finish` drew
+    in its slug, the printer's-mark artifact: the sheet shows none of it, as ink or text."""
+    from pypdf.generic import NameObject
+
+    contents = page.get_contents()
+    if contents is None:
+        return
+    kept, depth = [], 0  # depth: how deep inside the marks' marked content
+    for operands, operator in contents.operations:
+        if depth:
+            depth += {b"BDC": 1, b"BMC": 1, b"EMC": -1}.get(operator, 0)
+        elif operator == b"BDC" and operands[0] == "/Artifact" and _is_page(operands[1]):
+            depth = 1
+        else:
+            kept.append((operands, operator))
+    contents.operations = kept
+    page[NameObject("/Contents")] = contents  # read by merging it, never written itself
+
+
+def _is_page(properties: Any) -> bool:
+    return hasattr(properties, "get") and properties.get("/Type") == "/Page"
+
+
 def _encode(text: str) -> bytes:
     """`text` in the slug font's encoding (WinAnsi); what it lacks prints as '?'."""
     return text.encode("cp1252", "replace")
