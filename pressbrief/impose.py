@@ -156,13 +156,15 @@ def _impose(
         indexes: list[int | None] = list(range(len(pages)))
         sides = [indexes[i : i + per_side] for i in range(0, len(indexes), per_side)]
     writer = PdfWriter()
+    boxes: tuple[list[float], list[float]] | None = None
     for side in sides:
         target = writer.add_blank_page(*sheet_size)
         placed = [None if i is None else pages[i] for i in side]
         trims, bleeds = _place(target, placed, across, down, sheet_size, page_size, scale)
-        if intents is not None and trims:
-            target.trimbox = RectangleObject(_union(trims))
-            target.bleedbox = RectangleObject(_union(bleeds))
+        if trims:  # a blank side (only ever after a printed one) is cut like the one before
+            boxes = _union(trims), _union(bleeds)
+        if intents is not None and boxes is not None:
+            target.trimbox, target.bleedbox = map(RectangleObject, boxes)
         if marks:
             _marks(writer, target, layout, across, down, sheet_size)
     if intents is not None:

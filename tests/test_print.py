@@ -257,12 +257,19 @@ def painted(page: PageObject) -> tuple[list[tuple[str, Paint]], list[Paint]]:
     return texts, colours
 
 
-@pytest.fixture
-def print_kit(project: Callable[..., Path], with_logo: str) -> Path:
-    """A print kit (cover, contents, two briefs) of a project with CMYK brand colours."""
-    folder = project(with_logo + PRINT, a=MINIMAL, b=MINIMAL.replace("Minimal", "Second"))
-    (folder / "kits").mkdir()
-    (folder / "kits" / "k.yaml").write_text("title: K\nbriefs: [a, b]\n")
+@pytest.fixture(scope="module")
+def print_kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A print kit (cover, contents, two briefs) of a project with CMYK brand colours,
+    built once for the tests that read it."""
+    folder = tmp_path_factory.mktemp("print-kit")
+    for name, text in {
+        "pressbrief.yaml": "organization:\n  name: Test Org\n" + PRINT,
+        "content/a.yaml": MINIMAL,
+        "content/b.yaml": MINIMAL.replace("Minimal", "Second"),
+        "kits/k.yaml": "title: K\nbriefs: [a, b]\n",
+    }.items():
+        (folder / name).parent.mkdir(exist_ok=True)
+        (folder / name).write_text(text)
     options = BuildOptions(jobs=1, profile="print")
     (kit,) = build_kit(folder / "kits" / "k.yaml", folder / "k.pdf", options)
     return kit.output
