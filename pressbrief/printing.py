@@ -37,6 +37,8 @@ SLUG = 36.0  # points of paper around the bleed for the marks
 _MARK = 18.0
 _GAP = 3.0  # between the bleed edge and a mark
 _UNITS = {"pt": 1.0, "in": 72.0, "mm": 72 / 25.4, "cm": 72 / 2.54}
+MAX_INK = 300
+"""Total ink, in percent, the output profile (ISO Coated v2 300%) allows for any colour."""
 MIN_DPI = 300
 """A picture printed at fewer pixels per inch than this gets a warning in the print profile."""
 

@@ -140,7 +140,7 @@ def test_print_settings_are_validated(
 ) -> None:
     folder = project(
         "print:\n  bleed: 3 millimetres\n  cmyk:\n    primary: 100 80 20\n"
-        "    accent: 0 0 0 101\n    tint: 1 1 1 1\n",
+        "    accent: 0 0 0 101\n    tint: 100 100 80 40\n",
         b=MINIMAL,
     )
     assert run("check", folder) == 1
@@ -149,6 +149,10 @@ def test_print_settings_are_validated(
     assert f"{config}:2: print.bleed: '3 millimetres' is not a length; expected e.g. 3mm" in err
     assert f"{config}:4: print.cmyk.primary: '100 80 20' is not a CMYK colour" in err
     assert f"{config}:5: print.cmyk.accent: '0 0 0 101' is not a CMYK colour" in err
+    assert (
+        f"{config}:6: print.cmyk.tint: '100 100 80 40' is 320 % ink; the press profile takes "
+        "at most 300 %" in err
+    )
 
 
 def icc_streams(reader: PdfReader) -> int:
