@@ -97,6 +97,7 @@ def finish(pdf: bytes, config: Config, job: str) -> bytes:
         return pdf
     from pypdf import PdfReader, PdfWriter
 
+    from .html import PRINT_FALLBACK_DATE  # html.py imports this module
     from .pdfpack import write_compact
 
     reader = PdfReader(io.BytesIO(pdf))
@@ -117,6 +118,8 @@ def finish(pdf: bytes, config: Config, job: str) -> bytes:
     bleed = points(config.print.bleed)
     created = str(writer.metadata.get("/CreationDate", "")) if writer.metadata else ""
     day = f"{created[2:6]}-{created[6:8]}-{created[8:10]}" if len(created) >= 10 else ""
+    if day == f"{PRINT_FALLBACK_DATE:%Y-%m-%d}":  # a date PDF/X needs, not the job's
+        day = ""
     count = len(writer.pages)
     lines = [
         " · ".join(part for part in (job, day, f"page {n} of {count}") if part)

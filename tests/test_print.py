@@ -270,7 +270,7 @@ def print_kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "pressbrief.yaml": "organization:\n  name: Test Org\n" + PRINT,
         "content/a.yaml": MINIMAL,
         "content/b.yaml": MINIMAL.replace("Minimal", "Second"),
-        "kits/k.yaml": "title: K\nbriefs: [a, b]\n",
+        "kits/k.yaml": "title: K\ndate: 2016-10-09\nbriefs: [a, b]\n",
     }.items():
         (folder / name).parent.mkdir(exist_ok=True)
         (folder / name).write_text(text)
@@ -308,7 +308,7 @@ def test_the_slug_line_names_job_date_and_page_outside_the_trim(print_kit: Path)
                 found.append((text.strip(), tm[5] * cm[3] + cm[5]))  # noqa: B023
 
         page.extract_text(visitor_text=visit)
-        slug = [y for text, y in found if text == f"k · 2000-01-01 · page {number} of {count}"]
+        slug = [y for text, y in found if text == f"k · 2016-10-09 · page {number} of {count}"]
         assert len(slug) == 1, found[-3:]
         assert slug[0] < float(page.bleedbox.bottom), "the slug line is not in the slug"
 
