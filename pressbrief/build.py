@@ -360,7 +360,7 @@ class _Build:
             return
         if self.force or not self.cache.is_current(output, key):
             try:
-                write_atomic(finish(result.pdf, self.config), output)
+                write_atomic(finish(result.pdf, self.config, output.stem), output)
             except OutputError as error:
                 self._fail(error, output)
                 return
@@ -399,7 +399,9 @@ class _Build:
             self.built.append(Built(output, page_count(output.read_bytes()), "up to date"))
             return
         try:
-            result = impose(kit_pdf, output, spec.layout, fit=spec.fit, marks=spec.marks)
+            result = impose(
+                kit_pdf, output, spec.layout, fit=spec.fit, marks=spec.marks, config=self.config
+            )
         except PressbriefError as error:
             self._fail(error, output)
             return

@@ -169,3 +169,9 @@ def build_kit_html(
 def build_blank_html(kit: Kit, config: Config, layout: Layout) -> str:
     """The HTML of the page a duplex kit inserts to start a brief on a right-hand page."""
     return _render(layout, config, kit.date, "blank.html", kit=kit)
+
+
+def build_back_cover_html(config: Config, layout: Layout) -> str:
+    """The HTML of a booklet's back cover (kit-cover's back.html): the organization's mark
+    and press contact."""
+    return _render(layout, config, None, "back.html")

@@ -219,7 +219,7 @@ def render_brief(
     output = output or source.with_suffix(".pdf")
     task = limited(source, render_summary, (brief, config, allow_overflow, trim), config)
     summary = shared_pool(1).one(task)
-    write_atomic(finish(summary.pdf, config), output)
+    write_atomic(finish(summary.pdf, config, brief.slug), output)
     log.info("%s → %s (%d pages, %d layout passes)", source, output, summary.pages, summary.passes)
     return Rendered(brief, output, summary.pages, summary.passes, summary.step, summary.dropped)
 
