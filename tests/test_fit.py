@@ -199,3 +199,41 @@ def test_an_allowed_overflow_is_set_roomy_and_names_itself_on_page_two(
     last_line = pages[0].rstrip().splitlines()
     body = [line for line in last_line if not line.startswith(("JHI", "jhi"))]
     assert not body[-1].rstrip().endswith(("\u2010", "-"))  # no word split across the break
+
+
+def hyphenated(result: Fitted) -> list[tuple[str, str, bool]]:
+    """(end of a line broken by hyphenation, start of the next, whether the word broken is
+    one of its paragraph's last two) for every paragraph of a fitted brief."""
+    breaks = []
+    for lines in result.pages.lines_of("p"):
+        for index in range(len(lines) - 1):
+            line, following = lines[index], lines[index + 1].split()
+            if line.rstrip().endswith("\u2010"):
+                ending = index == len(lines) - 2 and len(following) <= 2
+                breaks.append((line.split()[-1], following[0], ending))
+    return breaks
+
+
+def test_hyphenation_leaves_names_short_fragments_and_paragraph_ends_whole(
+    examples: Path,
+) -> None:
+    breaks = [
+        found
+        for path in sorted((examples / "content").glob("*.yaml"))
+        for found in hyphenated(fitted(path, "letter"))
+    ]
+    assert len(breaks) > 10  # the justified text does hyphenate
+    for before, after, last in breaks:
+        assert len(before.rstrip("\u2010").lstrip("(“‘")) >= 3, before
+        assert len(after.rstrip(".,;:!?”’)")) >= 3, after
+        assert not before[0].isupper(), f"a name split: {before}{after}"
+        assert not last, f"hyphenated in a paragraph's last two words: {before}{after}"
+
+
+def test_headlines_break_without_a_lone_last_word(examples: Path) -> None:
+    for path in sorted((examples / "content").glob("*.yaml")):
+        (lines,) = fitted(path, "letter").pages.lines_of("h1")
+        assert len(lines[-1].split()) > 1 or len(lines) == 1, lines
+        if len(lines) == 2:  # balanced: the lines differ by less than a third
+            short, long = sorted(len(line) for line in lines)
+            assert short / long > 0.66, lines
