@@ -195,17 +195,23 @@ def test_briefs_attached_one_by_one(
     assert names == ["a.pdf", "b.pdf"]
 
 
-def test_an_embargo_that_has_not_lifted_leads_the_subject(
+def test_an_embargo_that_has_not_lifted_follows_the_title_in_the_subject(
     project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
 ) -> None:
+    """The title comes first so a phone shows it; short marks (DRAFT) lead it."""
     handler, port = smtp
     folder = mail_project(project, with_logo, port)
     brief = folder / "content" / "a.yaml"
-    brief.write_text(brief.read_text() + "embargo: 2030-01-15T09:00:00-05:00\n")
-    send(folder, now=datetime(2029, 12, 1, tzinfo=UTC))
-    subject = handler.received[0]["Subject"]
-    assert subject == "EMBARGOED UNTIL JANUARY 15, 2030, 9:00 AM (UTC−05:00): Debate Night"
-    assert "EMBARGOED UNTIL" in handler.received[0].get_body(("plain",)).get_content()
+    brief.write_text(brief.read_text() + "embargo: 2030-01-15T09:00:00-05:00\nstatus: draft\n")
+    send(folder, now=datetime(2029, 12, 1, tzinfo=UTC), allow_draft=True)
+    message = handler.received[0]
+    subject = message["Subject"]
+    assert subject.startswith("DRAFT: Debate Night — Embargoed until ") and "2030" in subject
+    embargo = subject.removeprefix("DRAFT: Debate Night — ")
+    assert embargo in message.get_body(("plain",)).get_content()
+    assert embargo in message.get_body(("html",)).get_content()
+    send(folder, now=datetime(2030, 1, 16, tzinfo=UTC), allow_draft=True, resend=True)
+    assert handler.received[-1]["Subject"] == "CORRECTION: DRAFT: Debate Night"
 
 
 def test_a_refused_recipient_is_reported_and_stays_queued(
