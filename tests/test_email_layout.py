@@ -1,5 +1,6 @@
 """The HTML email as a reporter's phone shows it: the example kit's and a one-brief packet's
-letters opened in a real headless Chromium (Debian's `chromium`) at 390 px and 700 px.
+letters opened in a real headless Chromium (Debian's `chromium`) at phone widths (320 px,
+390 px) and a desktop pane's (700 px).
 
 Screenshots land in shots/ (at the repository root) to be looked at."""
 
@@ -20,7 +21,7 @@ from .conftest import REPO
 
 CHROMIUM = shutil.which("chromium")
 SHOTS = REPO / "shots"
-WIDTHS = (390, 700)
+WIDTHS = (320, 390, 700)
 NOW = datetime(2016, 10, 1, tzinfo=UTC)
 READER = Recipient("ann@paper.example", "Ann Reporter", "The Paper")
 
@@ -56,6 +57,7 @@ def brief() -> Letter:
 
 def opened(browser: Browser, html: str, width: int) -> Page:
     page = browser.new_page(viewport={"width": width, "height": 800})
+    page.set_default_timeout(5000)  # a missing element fails fast, not after 30 s
     page.set_content(html)
     return page
 
