@@ -68,25 +68,27 @@ def email_packet(
             f"{source}: {len(unfinished)} brief(s) are drafts (status: draft): {names}. Mark "
             "them final, or send the packet as a draft with --allow-draft. Nothing was sent."
         )
-    if packet.kit and attach == "kit":
+    if packet.is_kit and attach == "kit":
         kit_pdf = project.root / "dist" / "kits" / f"{source.stem}.pdf"
         (built, *_) = build_kit(source, kit_pdf, options)
         attachments = [Attachment(kit_pdf.name, built.output.read_bytes())]
     else:
         attachments = _brief_attachments(project, briefs, options)
     config = project.config
-    name = source.resolve().relative_to(project.root.resolve()).as_posix()
+    packet_file = source.resolve().relative_to(project.root.resolve()).as_posix()
     now = now or datetime.now(UTC)
     readers = [
-        (person, resend and was_sent(project.root, identity(name, person.email)))
+        (person, resend and was_sent(project.root, identity(packet_file, person.email)))
         for person in people
     ]
     letters = packet_letters(packet, readers, now)
     budget = size_budget(config)
-    bare = compose(config, letters[0], [], people[0], now, name)
+    bare = compose(config, letters[0], [], people[0], now, packet_file)
     attachments = fit_attachments(attachments, size(bare), budget, str(source))
     messages = {
-        identity(name, person.email): compose(config, letter, attachments, person, now, name)
+        identity(packet_file, person.email): compose(
+            config, letter, attachments, person, now, packet_file
+        )
         for person, letter in zip(people, letters, strict=True)
     }
     largest = max(size(m) for m in messages.values())
@@ -113,7 +115,7 @@ class Packet:
     """The kit's title, or the brief's."""
     intro: str
     """The line under the heading: a kit's subtitle, event and date; a brief's date."""
-    kit: bool
+    is_kit: bool
 
 
 def open_packet(source: Path) -> Packet:
@@ -122,11 +124,11 @@ def open_packet(source: Path) -> Packet:
         project, kit, briefs = load_kit_members(source)
         parts = (kit.subtitle, kit.event, kit.date and long_date(kit.date))
         intro = " · ".join(part for part in parts if part)
-        return Packet(source, project, briefs, kit.title, intro, kit=True)
+        return Packet(source, project, briefs, kit.title, intro, is_kit=True)
     project = open_project(project_root_of(source))
     (brief,) = load_briefs([source], project.config, available(project.root))
     intro = long_date(brief.date) if brief.date else ""
-    return Packet(source, project, [brief], brief.title, intro, kit=False)
+    return Packet(source, project, [brief], brief.title, intro, is_kit=False)
 
 
 def packet_letters(
