@@ -7,8 +7,9 @@ Screenshots land in shots/ (at the repository root) to be looked at."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -17,7 +18,7 @@ from pressbrief.mail import Letter
 from pressbrief.packet import open_packet, packet_letters
 from pressbrief.recipients import Recipient
 
-from .conftest import REPO
+from .conftest import MINIMAL, REPO
 
 CHROMIUM = shutil.which("chromium")
 SHOTS = REPO / "shots"
@@ -140,7 +141,7 @@ def test_a_kit_email_opens_with_a_linked_index_and_gives_the_press_questions(
             links.nth(index - 1).click()
             target = page.locator(f"#brief-{index}")
             assert target.locator("h2").inner_text() == title
-            assert page.evaluate("window.scrollY") > 0 or index == 1
+            assert target.evaluate("e => Math.round(e.getBoundingClientRect().top)") == 0
         labels = page.get_by_text("Questions the press should be asking").count()
         assert labels == 3
         assert "Wouldn’t strategic collaboration with Russia in Syria signal" in kit.html
@@ -155,3 +156,23 @@ def test_a_one_brief_email_prints_its_title_once(brief: Letter) -> None:
     assert brief.html.count(title) == 2  # the <title> and the one heading
     assert brief.text.count(title) == 1
     assert brief.html.count("JHI on the Issues 2016") == 1
+
+
+def test_a_long_unbroken_address_does_not_widen_the_phone_screen(
+    browser: Browser, project: Callable[..., Path]
+) -> None:
+    address = "https://example.org/" + "averylongpathsegment" * 8
+    folder = project(
+        "contact:\n  phone: +1 202 555 0148\n",
+        long=MINIMAL.replace("One sentence of summary.", f"See <{address}>."),
+    )
+    (written,) = packet_letters(
+        open_packet(folder / "content" / "long.yaml"), [(READER, False)], NOW
+    )
+    page = opened(browser, written.html, 320)
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        assert page.locator(f'a[href="{address}"]').count() == 1
+        assert page.locator('a[href="tel:+12025550148"]').count() == 1
+    finally:
+        page.close()
