@@ -7,6 +7,7 @@ import email
 import email.policy
 import io
 import queue
+import re
 import shutil
 import signal
 import socket
@@ -208,7 +209,8 @@ def test_an_embargo_that_has_not_lifted_follows_the_title_in_the_subject(
     embargo = "Embargoed until 9:00 a.m. UTC−5, Tuesday, January 15, 2030"
     assert message["Subject"] == f"DRAFT: Debate Night — {embargo}"
     assert embargo in message.get_body(("plain",)).get_content()
-    assert embargo in message.get_body(("html",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert embargo in re.sub("<[^>]+>", "", html)  # its parts are kept whole on a phone
     send(folder, now=datetime(2030, 1, 16, tzinfo=UTC), allow_draft=True, resend=True)
     assert handler.received[-1]["Subject"] == "CORRECTION: DRAFT: Debate Night"
 
