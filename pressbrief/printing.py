@@ -92,7 +92,7 @@ def _mark(writer: PdfWriter, page: PageObject, bleed: float, registration: bool)
         for y, sign_y in ((bottom, -1), (top, 1)):
             lines.append((x + sign_x * near, y, x + sign_x * far, y))
             lines.append((x, y + sign_y * near, x, y + sign_y * far))
-    commands = ["q 0.25 w 1 1 1 1 K"]
+    commands = ["/Artifact <</Type /Page>> BDC q 0.25 w 1 1 1 1 K"]  # printer's marks
     commands += [f"{a:.3f} {b:.3f} m {c:.3f} {d:.3f} l S" for a, b, c, d in lines]
     if registration:
         middle_x, middle_y = (left + right) / 2, (bottom + top) / 2
@@ -104,7 +104,7 @@ def _mark(writer: PdfWriter, page: PageObject, bleed: float, registration: bool)
             (right + centre, middle_y),
         ):
             commands.append(_target(x, y, _MARK / 2))
-    commands.append("Q")
+    commands.append("Q EMC")
     stream = DecodedStreamObject()
     stream.set_data("\n".join(commands).encode())
     overlay = PageObject.create_blank_page(width=float(media.width), height=float(media.height))
