@@ -10,7 +10,8 @@ import pikepdf
 import pytest
 from pdfua import validate
 
-from .conftest import REPO, run
+from .conftest import run
+from .test_kits import copy_example
 
 PAINTING = {"Tj", "TJ", "'", '"', "Do", "sh", "BI", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
 """Operators that put something on the page (text, images, forms, shadings, paths)."""
@@ -111,10 +112,12 @@ def _marked_content(
 
 @pytest.fixture(scope="module")
 def print_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example project built for a print shop."""
-    out = tmp_path_factory.mktemp("print")
-    assert run("build", REPO, "-o", out, "--force", "--profile", "print") == 0
-    return out
+    """The example project built for a print shop, its kit printed duplex (blank pages)."""
+    folder = copy_example(tmp_path_factory.mktemp("print"))
+    with (folder / "kits" / "debate-night.yaml").open("a", encoding="utf-8") as kit:
+        kit.write("duplex: true\n")
+    assert run("build", folder, "--profile", "print") == 0
+    return folder / "dist"
 
 
 def outputs(folder: Path) -> Iterator[Path]:
@@ -131,6 +134,8 @@ def test_every_screen_output_is_accessible(example_dist: Path) -> None:
 def test_every_print_output_is_accessible_and_claims_pdf_ua(print_dist: Path) -> None:
     pdfs = list(outputs(print_dist))
     assert len(pdfs) == 4
+    with pikepdf.open(print_dist / "print" / "kits" / "debate-night.pdf") as kit:
+        assert len(kit.pages) == 9  # cover, contents, then each brief after a blank page
     for pdf in pdfs:
         assert_accessible(pdf)
         with pikepdf.open(pdf) as document, document.open_metadata() as xmp:
