@@ -135,7 +135,7 @@ def test_every_print_output_is_accessible_and_claims_pdf_ua(print_dist: Path) ->
     pdfs = list(outputs(print_dist))
     assert len(pdfs) == 4
     with pikepdf.open(print_dist / "print" / "kits" / "debate-night.pdf") as kit:
-        assert len(kit.pages) == 9  # cover, contents, then each brief after a blank page
+        assert len(kit.pages) == 9  # cover, contents, three briefs, each after a blank page
     for pdf in pdfs:
         assert_accessible(pdf)
         with pikepdf.open(pdf) as document, document.open_metadata() as xmp:
