@@ -271,16 +271,17 @@ class Pages:
     def pdf(self, print_shop: bool = False) -> bytes:
         """The PDF: tagged PDF/UA-1, or for a print shop PDF/X-4 (tagged and claiming PDF/UA-1
         too), whose output intent comes from the CMYK @color-profile of the print CSS; its
-        page furniture is marked as artifacts (`tagging`). Its identifiers derive
-        from the source, with the folders it was fetched from left out, and font subsets
-        carry no clock time, so the bytes are the same in any folder, at any time."""
+        page furniture is marked as artifacts (`tagging`). Its XMP document id derives from
+        the source, with the folders it was fetched from left out, its file identifier from
+        its bytes (`pdfpack`), and font subsets carry no clock time, so the bytes are the
+        same in any folder, at any time."""
         roots = self.fetcher.roots
         digest = hashlib.md5(_portable(self.source, roots).encode(), usedforsecurity=False)
         identifier = digest.hexdigest()
         if print_shop:
             options = {"pdf_variant": "pdf/x-4", "pdf_tags": True}
         else:
-            options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": identifier.encode()}
+            options = {"pdf_variant": "pdf/ua-1"}
         with (
             _collect_errors(self.errors),
             _document_id(uuid.UUID(identifier)),
