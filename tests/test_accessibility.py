@@ -3,14 +3,19 @@ every tag painted on a page belongs to the structure tree (checked here, with pi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pikepdf
 import pytest
 from pdfua import validate
 
-from .conftest import run
+from pressbrief import load_config, tagging
+from pressbrief.content import load_briefs
+from pressbrief.layouts import available
+from pressbrief.render import render_pdf
+
+from .conftest import MINIMAL, run
 from .test_kits import copy_example
 
 PAINTING = {"Tj", "TJ", "'", '"', "Do", "sh", "BI", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
@@ -170,6 +175,21 @@ def test_one_link_per_kit_contents_entry(example_dist: Path) -> None:
         "Go to: Can Europe Keep the Lights On This Winter?",
         "Go to: Should Cities Build Their Own Broadband Networks?",
     ]
+
+
+def test_the_check_finds_what_weasyprint_leaves_untagged(
+    project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without `tagging`, WeasyPrint's own PDF: the footer's text is orphaned."""
+    brief = project(b=MINIMAL) / "content" / "b.yaml"
+    config = load_config(brief)
+    (loaded,) = load_briefs([brief], config, available(config.root))
+    monkeypatch.setattr(tagging, "complete", lambda pdf, print_shop: pdf)
+    _, data = render_pdf(loaded, config)  # in this process, so the patch holds
+    brief.with_suffix(".pdf").write_bytes(data)
+    problems = tagging_problems(brief.with_suffix(".pdf"))
+    # The footer's organization and contact line, and its page number (no website here).
+    assert len(problems) == 2 and all(p.endswith("is an orphan") for p in problems)
 
 
 def _elements(node: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:
