@@ -34,6 +34,7 @@ from .html import Entry
 from .kitfonts import as_dict, as_int, share_fonts
 from .model import Brief, Kit
 from .pdfpack import write_compact
+from .tagging import kids
 
 log = logging.getLogger(__name__)
 
@@ -260,7 +261,7 @@ class _StructureMerge:
                 if "/StructParent" in annotation:
                     key = as_int(annotation["/StructParent"]) + base
                     annotation[NameObject("/StructParent")] = NumberObject(key)
-        for source_kid in _kids(tree):
+        for source_kid in kids(tree):
             element = source_kid.clone(self.writer, ignore_fields=["/P"])
             element_object = as_dict(element)
             if element_object.get("/S") == "/Document":
@@ -290,18 +291,11 @@ class _StructureMerge:
         self.writer.root_object[NameObject("/StructTreeRoot")] = self.root_ref
 
 
-def _kids(element: DictionaryObject) -> list[PdfObject]:
-    kids = element.raw_get("/K") if "/K" in element else ArrayObject()
-    if isinstance(kids, IndirectObject) and isinstance(kids.get_object(), ArrayObject):
-        kids = kids.get_object()
-    return list(kids) if isinstance(kids, ArrayObject) else [kids]
-
-
 def _set_parents(element: DictionaryObject, parent: IndirectObject) -> None:
     """Set /P of `element` and of every structure element below it (clone dropped them)."""
     element[NameObject("/P")] = parent
     own = element.indirect_reference
-    for kid in _kids(element):
+    for kid in kids(element):
         kid_object = kid.get_object() if isinstance(kid, IndirectObject) else kid
         if isinstance(kid_object, DictionaryObject) and "/S" in kid_object:
             assert own is not None, "structure elements are indirect objects"

@@ -26,6 +26,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
+    IndirectObject,
     NameObject,
     NullObject,
     NumberObject,
@@ -97,21 +98,26 @@ def _artifact_if(orphans: set[int]) -> Callable[[re.Match[bytes]], bytes]:
 
 
 def _lift_label(item: DictionaryObject) -> None:
-    """An `Lbl` first in the `LBody` of list item `item` becomes the item's first child,
-    or goes if it marks no content."""
-    kids = _kid_array(item)
-    body = as_dict(kids[0]) if kids else None
-    if body is None or body.get("/S") != NameObject("/LBody"):
+    """An `Lbl` first in the `LBody` first in list item `item` becomes the item's first
+    child, or goes if it marks no content."""
+    body = _first_kid(item, "/LBody")
+    label = _first_kid(body, "/Lbl") if body is not None else None
+    if body is None or label is None:
         return
-    body_kids = _kid_array(body)
-    label = as_dict(body_kids[0]) if body_kids else None
-    if label is None or label.get("/S") != NameObject("/Lbl"):
-        return
-    moved = body_kids.pop(0)
+    moved = _kid_array(body).pop(0)
     if _marks_content(label):
         assert item.indirect_reference is not None, "structure elements are indirect objects"
         label[NameObject("/P")] = item.indirect_reference
-        kids.insert(0, moved)
+        _kid_array(item).insert(0, moved)
+
+
+def _first_kid(element: DictionaryObject, role: str) -> DictionaryObject | None:
+    """The first kid of `element` if it is a structure element of type `role`."""
+    first = kids(element)[:1]
+    found = first[0].get_object() if first else None
+    if isinstance(found, DictionaryObject) and found.get("/S") == NameObject(role):
+        return found
+    return None
 
 
 def _one_annotation_per_link(
@@ -137,9 +143,14 @@ def _one_annotation_per_link(
         key = as_dict(annotation).get("/StructParent")
         if key is not None:
             parents.pop(as_int(key), None)
+
+    def to_dropped(kid: PdfObject) -> bool:  # an object reference to a dropped annotation
+        objr = kid.get_object()
+        return isinstance(objr, DictionaryObject) and "/Obj" in objr and id(objr["/Obj"]) in gone
+
     for element in _elements(tree):
-        kids = _kid_array(element)
-        kids[:] = [k for k in kids if not (_is_objr(k) and id(as_dict(as_dict(k)["/Obj"])) in gone)]
+        if any(map(to_dropped, kids(element))):
+            _kid_array(element)[:] = [k for k in kids(element) if not to_dropped(k)]
     _write_parent_tree(tree, parents)
 
 
@@ -170,9 +181,17 @@ def _write_parent_tree(tree: DictionaryObject, parents: dict[int, PdfObject]) ->
     as_dict(tree["/ParentTree"])[NameObject("/Nums")] = numbers
 
 
+def kids(element: DictionaryObject) -> list[PdfObject]:
+    """The kids of a structure element (its /K: one kid or an array, maybe indirect)."""
+    found = element.raw_get("/K") if "/K" in element else ArrayObject()
+    if isinstance(found, IndirectObject) and isinstance(found.get_object(), ArrayObject):
+        found = found.get_object()
+    return list(found) if isinstance(found, ArrayObject) else [found]
+
+
 def _elements(node: DictionaryObject) -> Iterator[DictionaryObject]:
     """Every structure element below `node`, depth first."""
-    for kid in _kid_array(node):
+    for kid in kids(node):
         element = kid.get_object()
         if isinstance(element, DictionaryObject) and "/S" in element:
             yield element
@@ -180,7 +199,7 @@ def _elements(node: DictionaryObject) -> Iterator[DictionaryObject]:
 
 
 def _kid_array(node: DictionaryObject) -> ArrayObject:
-    """The /K of `node` as an array that edits change in place."""
+    """The /K of `node` as an array that edits change in place (made one if need be)."""
     kids = node.get("/K")
     if not isinstance(kids, ArrayObject):
         kids = ArrayObject([] if kids is None else [node.raw_get("/K")])
@@ -189,19 +208,15 @@ def _kid_array(node: DictionaryObject) -> ArrayObject:
 
 
 def _marks_content(element: DictionaryObject) -> bool:
+    """Whether `element` or an element below it marks content (an MCID)."""
     return any(
         isinstance(kid.get_object(), NumberObject)
         or (isinstance(kid.get_object(), DictionaryObject) and _marks_content(as_dict(kid)))
-        for kid in _kid_array(element)
+        for kid in kids(element)
     )
 
 
-def _is_objr(item: PdfObject) -> bool:
-    resolved = item.get_object()
-    return isinstance(resolved, DictionaryObject) and resolved.get("/Type") == "/OBJR"
-
-
-def _target(annotation: PdfObject) -> object:
+def _target(annotation: PdfObject) -> str:
     """What a link does: its action, or its destination."""
     link = as_dict(annotation)
     action = link.get("/A")

@@ -37,7 +37,8 @@ def assert_accessible(path: Path) -> None:
 def tagging_problems(path: Path) -> list[str]:
     """What a screen reader would stumble on: marked content that no element reachable
     from the structure tree root owns (an orphan), content painted outside any tagged or
-    artifact sequence, tags inside an artifact, and empty headings."""
+    artifact sequence, tags inside an artifact, empty headings, and annotations the tree
+    names that are not on their page."""
     problems: list[str] = []
     with pikepdf.open(path) as pdf:
         tree = pdf.Root.StructTreeRoot
@@ -77,6 +78,10 @@ def _walk(
             reached.add((page.objgen, int(kid)))
         elif kid.get("/Type") == "/MCR":
             reached.add((kid.get("/Pg", page).objgen, int(kid.MCID)))
+        elif kid.get("/Type") == "/OBJR":
+            shown = kid.get("/Pg", page).get("/Annots", [])
+            if kid.Obj.objgen not in {a.objgen for a in shown}:
+                problems.append(f"{node.S} names an annotation that is not on its page")
         elif "/S" in kid:
             problems += _walk(kid, page, reached)
     role = str(node.get("/S", ""))
