@@ -109,6 +109,12 @@ def _valid(
     return [item for file, item in loaded if item is not None and file not in bad]
 
 
+def for_profile(folder: Path, profile: str) -> Path:
+    """Where a profile's files go in `folder` (dist/, or proof/ of `proof`): the print
+    profile's in its print/ subfolder, beside the screen files."""
+    return folder / "print" if profile == "print" else folder
+
+
 def build_project(
     folder: Path,
     output: Path | None = None,
@@ -120,8 +126,7 @@ def build_project(
     checked = check_project(folder)
     if not checked.config_ok:  # never build with defaults in place of the project's brand
         raise ContentError(list(checked.problems))
-    default = checked.project.root / "dist"
-    target = output or (default / "print" if options.profile == "print" else default)
+    target = output or for_profile(checked.project.root / "dist", options.profile)
     build = _Build(checked.project, target, options, progress)
     members = {brief.slug: brief for brief in checked.briefs}
     return build.run(checked.briefs, checked.kits, members, checked.problems)

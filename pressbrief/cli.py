@@ -4,7 +4,8 @@ Exit codes: 0 success; 1 invalid content or config; 2 wrong command-line usage;
 3 a brief does not fit on one page; 4 layout or rendering error; 5 the PDF could not be
 written; 6 project folder or scaffolding problem; 7 a kit could not be assembled because
 one of its briefs failed; 8 an imposition that cannot be done; 9 a packet that cannot be
-emailed at all; 10 some messages were not accepted by the mail server; 130 interrupted.
+emailed at all; 10 some messages were not accepted by the mail server; 11 pages are not
+as approved (`proof`); 130 interrupted.
 `build` exits with the code of its first failure.
 """
 
@@ -38,6 +39,7 @@ from . import (
     email_packet,
     impose_pdf,
     new_brief,
+    proof_project,
     render_brief,
 )
 
@@ -58,6 +60,8 @@ Exit codes:
  10  some messages were not accepted by the mail server (they stay in outbox/),
      may not have been delivered (kept in unconfirmed/), or the server could
      not be reached
+ 11  proof: pages changed, new or missing against the approved pictures in
+     PROJECT/proof/ (see the diff images in dist/proof/)
 130  interrupted (Ctrl-C); `email` says what was sent and what still waits
 """
 
@@ -147,6 +151,17 @@ _fit = click.option("--fit", is_flag=True, help="Imposition: scale pages onto th
 _marks = click.option("--marks", is_flag=True, help="Imposition: cut or fold marks.")
 
 
+_project = click.argument(
+    "project", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+_build_folder = click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the PDFs: briefs/ and kits/ in it (default: PROJECT/dist).",
+)
+
+
 def _build_flags(command: Callable[..., None]) -> Callable[..., None]:
     """The options `build` and `kit` share (they become BuildOptions through `_options`)."""
     for option in reversed((_overflow, _jobs, _force, _impose, _fit, _marks, _profile)):
@@ -168,15 +183,8 @@ def _options(
 
 
 @cli.command(epilog=EPILOG)
-@click.argument(
-    "project", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the PDFs: briefs/ and kits/ in it (default: PROJECT/dist).",
-)
+@_project
+@_build_folder
 @_build_flags
 def build(project: Path, output: Path | None, **flags: Any) -> None:
     """Render every brief in PROJECT/content/ and every kit in PROJECT/kits/."""
@@ -306,6 +314,32 @@ def email_command(
         )
 
 
+@cli.command(epilog=EPILOG)
+@_project
+@_build_folder
+@click.option(
+    "--approve",
+    is_flag=True,
+    help="Accept the pages as they render now: they replace the pictures in PROJECT/proof/.",
+)
+@_jobs
+@_profile
+def proof(
+    project: Path, output: Path | None, approve: bool, jobs: int | None, profile: str
+) -> None:
+    """Build PROJECT and compare every page with its approved picture in PROJECT/proof/
+    (changed and new pages are written to OUTPUT/proof/, with a diff image)."""
+    options = BuildOptions(jobs=jobs, profile=profile)
+    with _progress() as progress:
+        result = proof_project(project, output, options, progress, approve=approve)
+    for difference in result.approved:
+        done = "removed" if difference.status == "missing" else "approved"
+        click.echo(f"{difference.approved}: {difference.status}, {done}")
+    pages = len(result.pages)
+    state = "approved" if approve else "as approved"
+    click.echo(f"{pages} page{'s' if pages != 1 else ''} {state}")
+
+
 @contextmanager
 def _progress() -> Iterator[Progress | None]:
     """A progress bar on a terminal; elsewhere a plain line on stderr for each step."""
@@ -331,9 +365,7 @@ def _progress() -> Iterator[Progress | None]:
 
 
 @cli.command(epilog=EPILOG)
-@click.argument(
-    "project", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
-)
+@_project
 def check(project: Path) -> None:
     """Validate the config and every brief of PROJECT without rendering."""
     checked = check_project(project)
