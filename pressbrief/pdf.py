@@ -10,6 +10,7 @@ gives the same bytes in any folder, at any time.
 
 from __future__ import annotations
 
+import copy
 import errno
 import hashlib
 import logging
@@ -177,6 +178,15 @@ class Parsed:
                 color_profiles=self.color_profiles,
                 url_fetcher=fetcher,
             )
+
+    def fragment(self, html: str) -> Parsed:
+        """Another document (a headline alone, say) with this one's stylesheet, which is
+        not parsed again: for trial layouts."""
+        trial = copy.copy(self)
+        trial.document = weasyprint.HTML(
+            string=html, base_url=self.document.base_url, url_fetcher=self.fetcher
+        )
+        return trial
 
     def layout(self, extra_css: str) -> Pages:
         """Lay out the document with `extra_css` appended to its styles."""

@@ -190,7 +190,7 @@ def test_the_check_finds_what_weasyprint_leaves_untagged(
     config = load_config(brief)
     (loaded,) = load_briefs([brief], config, available(config.root))
     monkeypatch.setattr(tagging, "complete", lambda pdf, print_shop: pdf)
-    _, data = render_pdf(loaded, config)  # in this process, so the patch holds
+    _, data, _ = render_pdf(loaded, config)  # in this process, so the patch holds
     brief.with_suffix(".pdf").write_bytes(data)
     problems = tagging_problems(brief.with_suffix(".pdf"))
     # The footer's organization and contact line, and its page number (no website here).
