@@ -28,6 +28,9 @@ if TYPE_CHECKING:  # pdf imports WeasyPrint, which `check` must not pay for
 
 log = logging.getLogger(__name__)
 
+PASSES = 3
+"""Layouts after which a fitting one is taken even if a step between might fill better."""
+
 AIM = 0.01
 """Predictions aim this share of the page under the upper fill bound: a step predicted to
 land just under the bound would, half the time, land just over it."""
@@ -87,7 +90,8 @@ class _Search:
         if self.good is None:
             return self.too_big >= last
         return (
-            self.fills[self.good] >= self.low
+            len(self.laid) >= PASSES
+            or self.fills[self.good] >= self.low
             or self.good == self.roomiest
             or self.good - self.too_big == 1
         )

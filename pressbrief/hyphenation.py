@@ -1,10 +1,12 @@
 """Markdown tokens → the same tokens, with the words that must not be hyphenated marked.
 
 WeasyPrint hyphenates every word its dictionary knows. Two kinds of word must stay whole:
-capitalized words (names: "Syr-/ia" is wrong in English) and the last two words of a
-paragraph (a hyphen there leaves a fragment alone on the last line). They are wrapped in
+capitalized words (names: "Syr-/ia" is wrong in English; two or three capitalized words in
+a row, "North Caucasus", also stay on one line) and the last two words of a paragraph (a
+hyphen there leaves a fragment alone on the last line). They are wrapped in
 `<span class="nohyphen">`, which the layouts set `hyphens: manual`. Fragments under three
-letters are the layouts' business (`hyphenate-limit-chars`).
+letters are the layouts' business (`hyphenate-limit-chars`). A spaced em dash is tied to
+the word before it: a line never starts with one.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import escape
 
-CAPITALIZED = re.compile(r"\b[A-Z][\w’'-]{4,}")
-"""A capitalized word long enough to be hyphenated at all."""
+WORD = re.compile(r"[^\W\d_][\w’'-]*")
+"""A word, in any script (whether it starts with a capital is asked apart: `re` has no
+class for the capital letters of every script)."""
 
 LAST_WORDS = re.compile(r"\S+\s+\S+\s*$|\S+\s*$")
 
@@ -39,7 +42,7 @@ def _mark(state: StateCore) -> None:
             if child.type != "text":
                 children.append(child)
                 continue
-            body, tail = child.content, ""
+            body, tail = child.content.replace(" \u2014", "\u00a0\u2014"), ""
             if position == last:
                 match = LAST_WORDS.search(body)
                 if match:
@@ -49,10 +52,27 @@ def _mark(state: StateCore) -> None:
 
 
 def _spans(text: str) -> str:
-    parts, start = [], 0
-    for match in CAPITALIZED.finditer(text):
-        parts += [str(escape(text[start : match.start()])), _span(match.group())]
-        start = match.end()
+    """`text` escaped, its names (a capitalized word of five letters or more, or two or
+    three capitalized words in a row, kept on one line) wrapped whole."""
+    words = list(WORD.finditer(text))
+    parts, start, index = [], 0, 0
+    while index < len(words):
+        first = last = words[index]
+        index += 1
+        if not first.group()[0].isupper():
+            continue
+        while (
+            index < len(words)
+            and words[index].group()[0].isupper()
+            and text[last.end() : words[index].start()] == " "
+            and words[index].start() - first.start() < 30
+        ):
+            last = words[index]
+            index += 1
+        name = text[first.start() : last.end()]
+        if last is not first or len(name) >= 5:
+            parts += [str(escape(text[start : first.start()])), _span(name.replace(" ", "\u00a0"))]
+            start = last.end()
     return "".join(parts) + str(escape(text[start:]))
 
 

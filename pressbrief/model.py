@@ -220,7 +220,11 @@ class Brief:
     )
     related: tuple[Link, ...] = spec("Related reading: a list of {title, url}.", ())
     tags: tuple[str, ...] = spec("Keywords (PDF metadata).", ())
-    lang: str = spec("Language of the brief (BCP 47), e.g. 'en'.", "en")
+    lang: str = spec(
+        "Language of the brief (BCP 47): it picks the hyphenation, e.g. 'en-GB' for British "
+        "spelling.",
+        "en-US",
+    )
     status: Status = spec("'final', or 'draft' to print a DRAFT watermark.", "final")
     embargo: datetime | None = spec(
         "Embargoed until this date and time, with an offset (2016-10-10T09:00:00-04:00), a "
@@ -261,7 +265,7 @@ class Kit:
         False,
     )
     paper: Paper | None = spec("Paper size for the kit; default from the project config.", None)
-    lang: str = spec("Language of the kit's own pages (BCP 47).", "en")
+    lang: str = spec("Language of the kit's own pages (BCP 47).", "en-US")
     slug: str = internal("")
     source: Path | None = internal(None)
 

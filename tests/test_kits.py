@@ -59,7 +59,7 @@ def test_outline_labels_and_metadata(kit_pdf: Path) -> None:
     keywords = meta["/Keywords"].split(", ")
     assert keywords[:3] == ["Russia", "Syria", "ISIS"] and "broadband" in keywords
     assert len(keywords) == len(set(keywords))
-    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert reader.trailer["/Root"]["/Lang"] == "en-US"
 
 
 def test_contents_lists_titles_pages_and_links_to_them(kit_pdf: Path) -> None:
@@ -146,11 +146,11 @@ def walk_structure(reader: PdfReader) -> tuple[DictionaryObject, list[Dictionary
 def test_one_structure_tree_in_reading_order(kit_pdf: Path) -> None:
     reader = PdfReader(kit_pdf)
     document, elements = walk_structure(reader)
-    assert document["/S"] == "/Document" and document["/Lang"] == "en"
+    assert document["/S"] == "/Document" and document["/Lang"] == "en-US"
     parts = [kid.get_object() for kid in document["/K"]]
     assert [p["/S"] for p in parts] == ["/Sect", "/Art", "/Art", "/Art"]
     assert [p["/T"] for p in parts[1:]] == TITLES
-    assert all(p["/Lang"] == "en" for p in parts)
+    assert [p["/Lang"] for p in parts] == ["en-US", "en-US", "en-GB", "en-US"]  # each its own
     # Every page element and marked-content reference points at a page of the kit.
     page_ids = {page.indirect_reference.idnum for page in reader.pages}
     for element in elements:
