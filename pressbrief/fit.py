@@ -35,6 +35,11 @@ AIM = 0.01
 """Predictions aim this share of the page under the upper fill bound: a step predicted to
 land just under the bound would, half the time, land just over it."""
 
+SPREAD = 0.1
+"""…and further under it the further the step is from the one measured (per unit of the
+logarithm of their scales' ratio): a declared scale is an average over contents, and a
+prediction across several steps (from one column to two, say) strays further."""
+
 
 @dataclass(frozen=True)
 class Fitted:
@@ -109,20 +114,22 @@ class _Search:
         return min(self.fills, key=lambda laid: (abs(laid - index), self.laid[laid].count))
 
     def next(self) -> int:
-        """The roomiest step predicted to fill within bounds, inside what is still open.
-        A prediction from a one-page layout aims a little under the upper bound; one from
-        a layout that ran over needs no margin: the gaps page breaks leave make its
-        measured height, and so the prediction, too large already."""
+        """The roomiest step predicted to fill within bounds, inside what is still open."""
         last = len(self.fit.steps) - 1
         upper = last if self.good is None else self.good - 1
         lower = self.too_big + 1
-        candidates = [
-            i
-            for i in range(lower, upper + 1)
-            if self.predicted(i)
-            <= self.high - (AIM if self.laid[self.nearest(i)].count == 1 else 0)
-        ]
+        candidates = [i for i in range(lower, upper + 1) if self.predicted(i) <= self.aim(i)]
         return candidates[0] if candidates else upper
+
+    def aim(self, index: int) -> float:
+        """The fill a prediction for `index` must stay under to be tried: a little under
+        the upper bound when it comes from a one-page layout (a layout that ran over
+        measures too tall already: the gaps its page breaks leave), and further under it
+        the further `index` is from the step measured."""
+        nearest = self.nearest(index)
+        distance = abs(math.log(self.fit.steps[index].scale / self.fit.steps[nearest].scale))
+        near = AIM if self.laid[nearest].count == 1 else 0.0
+        return self.high - near - SPREAD * distance
 
 
 def fit_one_page(
