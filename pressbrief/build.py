@@ -203,7 +203,7 @@ def _render_own_pages(
     """A kit's own pages: cover and contents, duplex notes pages, and the folios of its
     brief pages (runs in a worker process: a kit's title and its briefs' titles are content
     too)."""
-    from .kit import OwnPages, page_count
+    from .kit import OwnPages, page_count, roman
 
     source = kit.source
     assert source is not None and config.root is not None
@@ -214,7 +214,9 @@ def _render_own_pages(
         return render_document(html, source, config, layout)
 
     front = render("template.html", entries=entries, keywords=keywords, embargo=embargo)
-    pad = kit.duplex and (kit.cover or kit.contents) and page_count(front) % 2 == 1
+    count = page_count(front) if kit.cover or kit.contents else 0
+    # In duplex, odd opening pages end on a notes page, numbered i, ii… after the cover.
+    pad = roman(count + (not kit.cover)) if kit.duplex and count % 2 else ""
     notes = render("notes.html", versos=versos, pad=pad) if versos or pad else None
     return OwnPages(front, notes, render("folios.html", folios=folios))
 

@@ -110,6 +110,19 @@ def plan(page_counts: list[int], duplex: bool) -> Plan:
     return Plan(starts, notes)
 
 
+def roman(number: int) -> str:
+    """A page number in lower-case roman numerals, as the kit's opening pages are labelled."""
+    digits = []
+    for value, letters in _ROMAN:
+        count, number = divmod(number, value)
+        digits.append(letters * count)
+    return "".join(digits)
+
+
+_ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc")]
+_ROMAN += [(50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+
+
 def contents_entries(members: list[Brief], starts: list[int]) -> list[Entry]:
     """The contents entries of a kit."""
     return [

@@ -199,7 +199,7 @@ def test_a_damaged_cached_kit_is_never_emailed(
     built: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     good = outputs(built)["kits/k.pdf"]
-    cached = cached_pdf(built, "PRESS KIT", pages=7)
+    cached = cached_pdf(built, "PRESS KIT", pages=6)
     cached.write_bytes(cached.read_bytes()[:2000])
     (built / "dist" / "kits" / "k.pdf").unlink()
     (built / "reporters.csv").write_text("email,name\nann@paper.example,Ann Reporter\n")
