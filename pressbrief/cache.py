@@ -167,6 +167,7 @@ class BuildCache:
             config.brand,
             config.paper,
             config.contact,
+            config.timezone,  # names the zone of an embargo's offset
             config.print,
             config.profile,
         )

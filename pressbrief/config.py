@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from . import fonts
+from . import fonts, markdown, zones
 from .content import read_model, suggest, unusable
 from .errors import ContentError, Problem
 from .model import Config
@@ -68,7 +68,7 @@ def load_config(start: Path) -> Config:
         _check(config, reader.problem_at)
     if problems or config is None:
         raise ContentError(problems)
-    return config
+    return markdown.typeset(config)
 
 
 def size_in_bytes(text: str) -> int:
@@ -94,6 +94,11 @@ def _check(config: Config, problem: Callable[[str, str], None]) -> None:
                 f"'{value}' is not a bundled font{suggest(value, available)}; "
                 f"available: {', '.join(available)}",
             )
+    if config.timezone:
+        try:
+            zones.zone(config.timezone)
+        except ValueError as error:
+            problem("timezone", str(error))
     if not _LENGTH.fullmatch(config.print.bleed):
         problem(
             "print.bleed", f"'{config.print.bleed}' is not a length; expected e.g. 3mm, 0.125in"

@@ -17,14 +17,16 @@ import errno
 import re
 import types
 import typing
+from contextlib import suppress
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 from urllib.parse import unquote
+from zoneinfo import ZoneInfo
 
 import yaml
 
-from . import fonts, markdown
+from . import fonts, markdown, zones
 from .errors import ContentError, Problem
 from .files import check_regular, read_regular
 from .model import Brief, Config, Kit, strings, user_fields
@@ -34,6 +36,12 @@ MAX_FILE_BYTES = 1_000_000
 
 T = TypeVar("T")
 _LANG = re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*")
+_DATETIME = re.compile(
+    r"(?P<time>\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d(:?\d\d)?)?)"
+    r"(\s+(?P<zone>\S+))?"
+)
+"""A date and time as text: with or without seconds and an offset, and maybe followed by a
+time zone's name, e.g. '2026-11-23T09:00 America/New_York'."""
 
 
 _UNREADABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -358,12 +366,22 @@ class Reader:
                 return None, False
             return raw, True
         if hint is datetime:
+            if isinstance(raw, str) and (written := _DATETIME.fullmatch(raw)):
+                with suppress(ValueError):  # e.g. month 13: refused below as text
+                    raw = datetime.fromisoformat(written["time"])
+                if written["zone"] and isinstance(raw, datetime):
+                    try:
+                        raw = zones.localize(raw, written["zone"])
+                    except ValueError as error:
+                        self.problem(node, path, str(error))
+                        return None, False
             if not isinstance(raw, datetime):
                 self.problem(
                     node,
                     path,
                     f"expected a date and time with a time zone, e.g. "
-                    f"2016-10-10T09:00:00-04:00; got {_describe(node)}",
+                    f"2016-10-10T09:00:00-04:00 or 2016-10-10T09:00 America/New_York; "
+                    f"got {_describe(node)}",
                 )
                 return None, False
             if raw.tzinfo is None:
@@ -371,7 +389,8 @@ class Reader:
                     node,
                     path,
                     f"'{node.value}' has no time zone; add one, e.g. "
-                    f"{raw.strftime('%Y-%m-%dT%H:%M:%S')}-04:00",
+                    f"{raw.strftime('%Y-%m-%dT%H:%M:%S')}-04:00 or "
+                    f"{raw.strftime('%Y-%m-%dT%H:%M')} America/New_York",
                 )
                 return None, False
             return raw, True
@@ -563,7 +582,16 @@ def load_brief(
     assert config.root is not None
     _check_markdown(brief, config.root, reader)
     _check_characters(brief, reader)
-    return brief if len(problems) == before else None
+    if brief.embargo and config.timezone and not isinstance(brief.embargo.tzinfo, ZoneInfo):
+        try:  # an offset only: the project's zone names it, if the offset is the zone's
+            brief = dataclasses.replace(
+                brief, embargo=zones.localize(brief.embargo, config.timezone)
+            )
+        except ValueError as error:
+            reader.problem_at(
+                "embargo", f"{error} (timezone: {config.timezone} in pressbrief.yaml)"
+            )
+    return markdown.typeset(brief) if len(problems) == before else None
 
 
 def load_briefs(files: list[Path], config: Config, types: list[str]) -> list[Brief]:
@@ -600,4 +628,4 @@ def load_kit(file: Path, slugs: list[str], problems: list[Problem]) -> Kit | Non
         seen.add(slug)
     _check_lang(kit.lang, reader)
     _check_characters(kit, reader)
-    return dataclasses.replace(kit, slug=file.stem, source=file)
+    return markdown.typeset(dataclasses.replace(kit, slug=file.stem, source=file))

@@ -3,7 +3,8 @@ font subsetter WeasyPrint uses.
 
 The same HTML gives the same PDF only with the same WeasyPrint, pypdf, fontTools, Pango and
 HarfBuzz, and the same subsetter: HarfBuzz's (libharfbuzz-subset) or, where that library is
-missing, fontTools'. Each makes other bytes. `PRESSBRIEF_SUBSETTER=fonttools` makes every
+missing, fontTools'. Each makes other bytes. The same content gives the same HTML only with
+the same tzdata, which names the zones of embargoes. `PRESSBRIEF_SUBSETTER=fonttools` makes every
 machine use fontTools, for the bytes a machine without libharfbuzz-subset makes. Read
 without importing WeasyPrint (half a second), so `check` and a build with nothing to do stay
 quick.
@@ -97,10 +98,11 @@ def subsetter() -> str:
 
 
 def fingerprint() -> str:
-    """The versions of WeasyPrint, pypdf, fontTools, Pango and HarfBuzz, and the font
-    subsetter in use, e.g. 'weasyprint 70.0 pypdf 7.1.1 fonttools 4.68.0 pango 1.50.12
-    harfbuzz 6.0.0 subsetter harfbuzz'."""
-    packages = " ".join(f"{name} {version(name)}" for name in ("weasyprint", "pypdf", "fonttools"))
+    """The versions of WeasyPrint, pypdf, fontTools, tzdata, Pango and HarfBuzz, and the
+    font subsetter in use, e.g. 'weasyprint 70.0 pypdf 7.1.1 fonttools 4.68.0 tzdata 2026.6
+    pango 1.50.12 harfbuzz 6.0.0 subsetter harfbuzz'."""
+    names = ("weasyprint", "pypdf", "fonttools", "tzdata")
+    packages = " ".join(f"{name} {version(name)}" for name in names)
     pango = _version_string("pango", "pango_version_string")
     harfbuzz = _version_string("harfbuzz", "hb_version_string")
     return f"{packages} pango {pango} harfbuzz {harfbuzz} subsetter {subsetter()}"

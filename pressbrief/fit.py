@@ -1,23 +1,26 @@
-"""Parsed HTML + the layout's tightening steps → pages that fit on one page, or a report.
+"""Parsed HTML + the layout's fit steps → pages that fill one page well, or a report.
 
-Steps are ordered from roomiest to tightest, so "fits" is monotone along them. The first
-render uses the roomiest step; most briefs stop there. If it overflows, the tightest step is
-rendered next (a brief that cannot fit fails after two renders), and then an interpolation
-search on the measured content heights finds the roomiest step that fits: each probe goes
-where the heights measured so far say the page fills up, so it usually takes one or two
-more renders. A brief that does not fit even at the tightest step raises `DoesNotFitError`
-naming the brief, how much is over and its longest sections.
+A layout's steps run from roomiest to tightest around a natural step, and each declares how
+tall content set in it is, relative to the natural step (its `scale`). The first layout
+uses the natural step (or a remembered guess); its measured content height H against the
+available height A, and the steps' scales, predict the roomiest step whose content stays
+within the layout's `fill` bounds (at least, at most: shares of A). The prediction is then
+verified by laying it out; when a second guess is needed, it scales from the measured step
+nearest to it, so each layout sharpens the prediction. "Fits" is monotone along the steps,
+so every layout also narrows the search. A brief that does not fit
+even at the tightest step raises `DoesNotFitError` with the real amount to cut.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .errors import DoesNotFitError
-from .layouts import Step
+from .layouts import Fit, Step
 from .model import Brief
 
 if TYPE_CHECKING:  # pdf imports WeasyPrint, which `check` must not pay for
@@ -25,14 +28,20 @@ if TYPE_CHECKING:  # pdf imports WeasyPrint, which `check` must not pay for
 
 log = logging.getLogger(__name__)
 
+AIM = 0.01
+"""Predictions aim this share of the page under the upper fill bound: a step predicted to
+land just under the bound would, half the time, land just over it."""
+
 
 @dataclass(frozen=True)
 class Fitted:
-    """The pages chosen, the step that made them, and how many layouts it took."""
+    """The pages chosen, the step that made them, how many layouts it took, and the share
+    of the text area the content fills."""
 
     pages: Pages
     step: Step
     renders: int
+    fill: float
 
 
 def section_words(brief: Brief) -> list[tuple[str, int]]:
@@ -50,43 +59,91 @@ def section_words(brief: Brief) -> list[tuple[str, int]]:
     return sorted(counts, key=lambda item: -item[1])
 
 
-def _probe(heights: dict[int, float], low: int, high: int, available: float) -> int:
-    """The step between `low` (overflows) and `high` (fits) where the page should fill up."""
-    over, under = heights[low], heights[high]
-    share = (over - available) / (over - under) if over > under else 0.5
-    guess = low + math.ceil(share * (high - low))
-    return min(max(guess, low + 1), high - 1)
+class _Search:
+    """The layouts made so far and what they say about the steps not yet laid out."""
+
+    def __init__(self, parsed: Parsed, fit: Fit, extra_css: Callable[[Step], str]) -> None:
+        self.parsed, self.fit, self.extra_css = parsed, fit, extra_css
+        self.low, self.high = fit.fill or (0.0, 1.0)
+        self.roomiest = 0 if fit.fill else fit.natural  # never grow without a fill target
+        self.laid: dict[int, Pages] = {}
+        self.fills: dict[int, float] = {}
+        self.too_big = self.roomiest - 1  # this step and all roomier ones are too big
+        self.good: int | None = None  # the roomiest step known to fill within bounds
+
+    def lay(self, index: int) -> Pages:
+        step = self.fit.steps[index]
+        pages = self.parsed.layout(step.css() + self.extra_css(step))
+        self.laid[index] = pages
+        self.fills[index] = fill = pages.height / pages.page_height
+        if fits(pages) and fill <= self.high:
+            self.good = index if self.good is None else min(self.good, index)
+        else:
+            self.too_big = max(self.too_big, index)
+        return pages
+
+    def done(self) -> bool:
+        last = len(self.fit.steps) - 1
+        if self.good is None:
+            return self.too_big >= last
+        return (
+            self.fills[self.good] >= self.low
+            or self.good == self.roomiest
+            or self.good - self.too_big == 1
+        )
+
+    def predicted(self, index: int) -> float:
+        """The fill `index` should have: the fill measured at the nearest step laid out,
+        scaled by the ratio of the two steps' scales (near the page's fill, a step's
+        declared scale is a good guide; far from it, fixed parts of the page weigh in)."""
+        nearest = min(self.fills, key=lambda laid: (abs(laid - index), self.laid[laid].count))
+        steps = self.fit.steps
+        return self.fills[nearest] * steps[index].scale / steps[nearest].scale
+
+    def next(self) -> int:
+        """The roomiest step predicted to fill within bounds, inside what is still open."""
+        last = len(self.fit.steps) - 1
+        upper = last if self.good is None else self.good - 1
+        lower = self.too_big + 1
+        candidates = [i for i in range(lower, upper + 1) if self.predicted(i) <= self.high - AIM]
+        return candidates[0] if candidates else upper
 
 
 def fit_one_page(
-    parsed: Parsed, steps: tuple[Step, ...], brief: Brief, allow_overflow: bool = False
+    parsed: Parsed,
+    fit: Fit,
+    brief: Brief,
+    allow_overflow: bool = False,
+    extra_css: Callable[[Step], str] = lambda step: "",
 ) -> Fitted:
-    """Lay out `parsed` with the roomiest step that fits on one page."""
-    laid = {0: parsed.layout(steps[0].css())}
-    if _fits(laid[0]):
-        return Fitted(laid[0], steps[0], 1)
-    last = len(steps) - 1
-    if last > 0:
-        laid[last] = parsed.layout(steps[last].css())
-    if not _fits(laid[last]):
-        refuse_clipped(laid[last], str(brief.source))
-        return _overflowing(laid[last], steps[last], brief, len(laid), allow_overflow)
-    available = laid[0].page_height
-    heights = {0: laid[0].height, last: laid[last].height}
-    low, high = 0, last  # low overflows, high fits
-    while high - low > 1:
-        step = _probe(heights, low, high, available)
-        laid[step] = parsed.layout(steps[step].css())
-        heights[step] = laid[step].height
-        if _fits(laid[step]):
-            high = step
-        else:
-            low = step
-    log.info("%s: tightened to step '%s' (%d renders)", brief.slug, steps[high].name, len(laid))
-    return Fitted(laid[high], steps[high], len(laid))
+    """Lay out `parsed` in the roomiest step of `fit` that fills one page within bounds;
+    `extra_css` adds to each step's CSS (the balanced headline width for its size)."""
+    search = _Search(parsed, fit, extra_css)
+    search.lay(fit.natural)
+    while not search.done():
+        search.lay(search.next())
+    chosen = search.good
+    if chosen is None:  # nothing within bounds: the roomiest step that fits at all
+        fitting = [i for i, pages in search.laid.items() if fits(pages)]
+        chosen = min(fitting) if fitting else None
+    if chosen is None:
+        tightest = len(fit.steps) - 1
+        refuse_clipped(search.laid[tightest], str(brief.source))
+        return _overflowing(search, brief, allow_overflow)
+    renders = len(search.laid)
+    step = fit.steps[chosen]
+    log.info(
+        "%s: step '%s', %.0f %% full (%d layouts)",
+        brief.slug,
+        step.name,
+        100 * search.fills[chosen],
+        renders,
+    )
+    return Fitted(search.laid[chosen], step, renders, search.fills[chosen])
 
 
-def _fits(pages: Pages) -> bool:
+def fits(pages: Pages) -> bool:
+    """One page, and no text runs off its side."""
     return pages.count == 1 and pages.clipped() is None
 
 
@@ -102,17 +159,23 @@ def refuse_clipped(pages: Pages, source: str) -> None:
         )
 
 
-def _overflowing(
-    pages: Pages, step: Step, brief: Brief, renders: int, allow_overflow: bool
-) -> Fitted:
-    if allow_overflow:
+def _overflowing(search: _Search, brief: Brief, allow_overflow: bool) -> Fitted:
+    fit = search.fit
+    tightest = search.laid[len(fit.steps) - 1]
+    if allow_overflow:  # it runs long anyway: set it in the natural step, not squeezed
+        natural = fit.natural
+        pages = search.laid.get(natural) or search.lay(natural)
         log.warning("%s: %d pages (overflow allowed)", brief.slug, pages.count)
-        return Fitted(pages, step, renders)
-    lines, words = pages.overflow()
+        return Fitted(pages, fit.steps[natural], len(search.laid), search.fills[natural])
+    line, per_line = tightest.body_lines()
+    over = (tightest.height - tightest.page_height) / line
+    lines = max(1, math.ceil(over))
+    words = max(1, round(over * per_line))
     longest = ", ".join(f"{name} ({count} words)" for name, count in section_words(brief)[:3])
     raise DoesNotFitError(
         f"{brief.source}: does not fit on one page, even at the tightest step "
-        f"('{step.name}'): {lines} lines (about {words} words) over, on "
-        f"{pages.count} pages. Longest sections: {longest}. Shorten them, or pass "
-        f"--allow-overflow to get a {pages.count}-page PDF anyway. (No PDF was written.)"
+        f"('{fit.steps[-1].name}'): about {lines} line{'s' if lines > 1 else ''} "
+        f"({words} word{'s' if words > 1 else ''}) too long. Longest sections: {longest}. "
+        f"Shorten them, or pass --allow-overflow to get a {tightest.count}-page PDF "
+        "anyway. (No PDF was written.)"
     )

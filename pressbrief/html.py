@@ -2,7 +2,10 @@
 
 Content reaches the template only as data: Jinja autoescapes every value, Markdown is
 rendered with raw HTML disabled, so `{{ 7*7 }}` or `<script>` in a brief prints literally.
-Colours and fonts from the config are validated before they reach the CSS.
+Colours and fonts from the config are validated before they reach the CSS. Templates get
+filters for what is printed the same way everywhere: `md` and `md_inline` (Markdown),
+`long_date` ("November 23, 2026"), `embargo` ("9:00 a.m. ET, Monday, November 23, 2026")
+and `short_url` (an address as it reads on paper, "jhi.org/choosing-to-lead").
 """
 
 from __future__ import annotations
@@ -10,10 +13,12 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
-from . import markdown
+from . import markdown, zones
 from .assets import VERSION
 from .layouts import Layout
 from .model import Brief, Config, Kit
@@ -27,14 +32,35 @@ def long_date(value: date) -> str:
 
 
 def format_embargo(value: datetime) -> str:
-    offset = value.utcoffset() or timedelta(0)
-    hours, minutes = divmod(abs(int(offset.total_seconds())) // 60, 60)
-    sign = "+" if offset >= timedelta(0) else "\u2212"
+    """When an embargo lifts, as press offices write it after "Embargoed until": the time
+    (AP style: "9:00 a.m.", "noon"; midnight is "12:00 a.m.", as "midnight Monday" is read
+    as either end of the day), the zone ("ET", "CET", else "UTC−5": `zones.label`), the
+    day: "9:00 a.m. ET, Monday, November 23, 2026"."""
     hour = value.hour % 12 or 12
-    return (
-        f"{long_date(value.date())}, {hour}:{value.minute:02d} "
-        f"{'AM' if value.hour < 12 else 'PM'} (UTC{sign}{hours:02d}:{minutes:02d})"
-    )
+    if (value.hour, value.minute) == (12, 0):
+        time = "noon"
+    else:
+        time = f"{hour}:{value.minute:02d} {'a.m.' if value.hour < 12 else 'p.m.'}"
+    return f"{time} {zones.label(value)}, {value:%A}, {long_date(value.date())}"
+
+
+def short_url(url: str, width: int = 40) -> str:
+    """An address as it reads on paper: host and path, without the scheme, "www.", a
+    query or a trailing slash ("jhi.org/choosing-to-lead"); a path too long for `width`
+    characters keeps its host and last part ("rand.org/…/russia-syria"), cut at a word
+    with "…" if still too long. A mailto: address is the email address."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() == "mailto":
+        return unquote(parts.path)
+    host = (parts.hostname or "").removeprefix("www.")
+    path = [unquote(part) for part in parts.path.split("/") if part]
+    text = "/".join([host, *path])
+    if len(text) > width and len(path) > 1:
+        text = f"{host}/…/{path[-1]}"
+    if len(text) > width:
+        words = text.rfind("-", len(host), width)
+        text = text[: words if words > len(host) else width - 1] + "…"
+    return text
 
 
 PRINT_FALLBACK_DATE = datetime(2000, 1, 1, tzinfo=UTC)
@@ -88,7 +114,11 @@ def _render(layout: Layout, config: Config, day: date | None, template: str, **c
         assert config.root is not None
         logo = (config.root / config.organization.logo).resolve().as_uri()
     layout.environment.filters.update(
-        md=markdown.render, md_inline=markdown.render_inline, long_date=long_date
+        md=partial(markdown.render, for_print=True),
+        md_inline=partial(markdown.render_inline, for_print=True),
+        long_date=long_date,
+        embargo=format_embargo,
+        short_url=short_url,
     )
     return layout.render(
         template,

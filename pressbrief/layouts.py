@@ -34,10 +34,12 @@ LAYOUT_FILES = ("template.html", "layout.yaml")
 
 @dataclass(frozen=True)
 class Step:
-    """One fit-to-page step: CSS custom properties and their values."""
+    """One fit-to-page step: CSS custom properties and their values, and how tall content
+    set in this step is, relative to the natural step (its `scale`)."""
 
     name: str
     variables: tuple[tuple[str, str], ...]
+    scale: float = 1.0
 
     def css(self) -> str:
         """The step as a `:root` rule."""
@@ -46,12 +48,27 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Fit:
+    """A layout's fit-to-page steps, roomiest first; the natural one, where a brief starts;
+    and the share of the text area content should fill (None: never grow past natural)."""
+
+    steps: tuple[Step, ...]
+    natural: int = 0
+    fill: tuple[float, float] | None = None
+
+
+STEP_SCALE = 0.04
+"""Without a declared `scale`, each step from the natural one is taken to make content 4 %
+shorter (tighter) or taller (roomier); the first measured layout corrects the guess."""
+
+
+@dataclass(frozen=True)
 class Layout:
     """A layout found on the search path."""
 
     name: str
     folder: Path
-    steps: tuple[Step, ...]
+    fit: Fit
     environment: jinja2.Environment
 
     @property
@@ -148,9 +165,7 @@ def find_layout(name: str, project_root: Path | None) -> Layout:
             missing = [f for f in LAYOUT_FILES if not (candidate / f).is_file()]
             if missing:
                 raise LayoutError(f"layout '{name}' in {candidate} lacks {', '.join(missing)}")
-            return Layout(
-                name, candidate, _steps(candidate / "layout.yaml"), _environment(candidate)
-            )
+            return Layout(name, candidate, _fit(candidate / "layout.yaml"), _environment(candidate))
     looked = "\n".join(f"  {i}. {folder / name}" for i, folder in enumerate(path, 1))
     hint = suggest(name, available(project_root))
     raise LayoutError(f"no layout named '{name}'{hint}; looked in, in order:\n{looked}")
@@ -217,19 +232,39 @@ def _environment(folder: Path) -> jinja2.Environment:
     )
 
 
-def _steps(file: Path) -> tuple[Step, ...]:
-    """Read `fit:` from layout.yaml: a list of {name, CSS variable: value, …}."""
+def _fit(file: Path) -> Fit:
+    """Read `fit:` from layout.yaml: a list of steps, roomiest first (the first is natural),
+    or a mapping with `steps:`, `natural:` (a step's name) and `fill: [at least, at most]`.
+    A step is {name, scale (optional), CSS variable: value, …}."""
     try:
-        data = _meta(file) or {}
+        data = (_meta(file) or {})["fit"]
+        settings = data if isinstance(data, dict) else {"steps": data}
+        items = [dict(item) for item in settings["steps"]]
+        names = [str(item.get("name")) for item in items]
+        natural = names.index(str(settings.get("natural", names[0]))) if items else 0
         steps = tuple(
-            Step(str(item.pop("name")), tuple((str(k), str(v)) for k, v in item.items()))
-            for item in (dict(i) for i in data["fit"])
+            _step(item, 1 + STEP_SCALE * (natural - index)) for index, item in enumerate(items)
         )
+        fill = settings.get("fill")
+        if fill is not None:
+            low, high = (float(value) for value in fill)
+            if not 0 < low <= high <= 1:
+                raise ValueError(f"fill {fill} is not [at least, at most] between 0 and 1")
+            fill = (low, high)
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as error:
         raise LayoutError(
-            f"{file}: expected 'fit:' with a list of steps, each with a "
-            f"'name' and CSS variables ({error})"
+            f"{file}: expected 'fit:' with a list of steps (or 'steps:', 'natural:' and "
+            f"'fill:'), each step with a 'name' and CSS variables ({error})"
         ) from error
     if not steps:
         raise LayoutError(f"{file}: 'fit:' needs at least one step")
-    return steps
+    return Fit(steps, natural, fill)
+
+
+def _step(item: dict[str, Any], scale: float) -> Step:
+    """A step from its layout.yaml entry; `scale` unless it declares its own."""
+    name = str(item.pop("name"))
+    scale = float(item.pop("scale", scale))
+    if not scale > 0:
+        raise ValueError(f"step '{name}': scale must be above 0")
+    return Step(name, tuple((str(k), str(v)) for k, v in item.items()), scale)

@@ -17,6 +17,7 @@ import io
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -70,7 +71,8 @@ def identity(packet: str, address: str) -> str:
 
 
 def embargo_notice(briefs: list[Brief], now: datetime) -> str | None:
-    """The latest embargo of the briefs that has not lifted, formatted; None if none."""
+    """When the latest embargo of the briefs that has not lifted lifts, worded for
+    "Embargoed until …" ("9:00 a.m. ET, Monday, November 23, 2026"); None if none."""
     pending = [b.embargo for b in briefs if b.embargo is not None and b.embargo > now]
     return format_embargo(max(pending)) if pending else None
 
@@ -147,7 +149,10 @@ def compose(
     # in a display name when it folds the header, turning a name into an address.
     utf8 = needs_smtputf8(from_address) or needs_smtputf8(recipient.email)
     message = EmailMessage(policy=SMTP.clone(utf8=utf8, refold_source="none"))
-    message["Subject"] = subject
+    if utf8 or subject.isascii():
+        message["Subject"] = subject
+    else:  # Python folds such a subject with a space too many ("The  Senator’s Plan")
+        message.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode())
     message.set_raw("From", _mailbox(from_name, from_address))
     message.set_raw("To", _mailbox(recipient.name, recipient.email))
     message["Reply-To"] = reply_to

@@ -1,23 +1,31 @@
 """Markdown text fields → safe HTML fragments, the images they reference, and how deeply
-they nest.
+they nest; plain text fields → the same text with typographic quotes and dashes.
 
 CommonMark with typographic quotes and dashes; raw HTML in content is escaped, never
 interpreted, and markdown-it's link validation refuses `javascript:` and similar schemes.
 Validation refuses text nested deeper than `MAX_DEPTH` (`depth`): hundreds of emphasis
 marks inside each other would otherwise exhaust the PDF engine's recursion when rendered.
+
+Plain text fields printed as prose (a label, a speaker, a kit's title) get the same
+typographer when they are read (`typeset`), and nothing else: they are not Markdown. Web
+and email addresses are never altered (no "--" turned into a dash inside an address).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 from markupsafe import Markup
 
-from .model import strings
+from .hyphenation import keep_whole
+from .model import retext, strings
 
 MAX_DEPTH = 20
 """The deepest nesting of elements (paragraphs, lists, quotes, emphasis, links) allowed in
@@ -25,20 +33,81 @@ one text. markdown-it drops what lies deeper than its maxNesting, so that is set
 above: text nested deeper than MAX_DEPTH is measured (`depth`) and refused, never lost."""
 
 
+_ADDRESS = re.compile(
+    r"(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)[^\s<>]*[^\s<>.,;:!?'\")\]]"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+    re.IGNORECASE,
+)
+"""A web or email address in running text (what trails it, such as a full stop or a
+closing quote, left out)."""
+
+
+def _keep_addresses(state: StateCore) -> None:
+    """Core rule, before the typographer's: addresses in text become `text_special` tokens,
+    which replacements and smart quotes leave alone (`text_join` makes them text again)."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        children: list[Token] = []
+        for child in token.children:
+            if child.type != "text" or not _ADDRESS.search(child.content):
+                children.append(child)
+                continue
+            text, position = child.content, 0
+            for match in _ADDRESS.finditer(text):
+                children.append(Token("text", "", 0, content=text[position : match.start()]))
+                children.append(Token("text_special", "", 0, content=match[0]))
+                position = match.end()
+            children.append(Token("text", "", 0, content=text[position:]))
+        token.children = children
+
+
+def _typographer(preset: str, **options: Any) -> MarkdownIt:
+    """A parser of `preset` with typographic quotes, dashes and ellipses, addresses kept."""
+    parser = MarkdownIt(preset, {"typographer": True, **options})
+    parser.enable(["replacements", "smartquotes"])
+    parser.core.ruler.before("replacements", "keep_addresses", _keep_addresses)
+    return parser
+
+
 @cache
-def _parser() -> MarkdownIt:
-    options = {"html": False, "typographer": True, "maxNesting": MAX_DEPTH + 2}
-    return MarkdownIt("commonmark", options).enable(["replacements", "smartquotes"])
+def _parser(for_print: bool = False) -> MarkdownIt:
+    parser = _typographer("commonmark", html=False, maxNesting=MAX_DEPTH + 2)
+    if for_print:
+        keep_whole(parser)
+    return parser
 
 
-def render(text: str) -> Markup:
-    """Block Markdown → HTML (paragraphs, emphasis, links, lists)."""
-    return Markup(_parser().render(text))
+@cache
+def _plain() -> MarkdownIt:
+    """The typographer alone: with markdown-it's 'zero' preset all text stays text."""
+    return _typographer("zero")
 
 
-def render_inline(text: str) -> Markup:
+def smarten(text: str) -> str:
+    """Plain text with typographic quotes, dashes and ellipses ("Senator's" → "Senator’s"),
+    as Markdown fields get them; nothing else in it is interpreted."""
+    (line,) = _plain().parseInline(text)
+    return "".join(child.content for child in line.children or [])
+
+
+T = TypeVar("T")
+
+
+def typeset(model: T) -> T:
+    """`model` with `smarten` applied to every field printed as prose (marked `prose`)."""
+    return retext(model, lambda text, field: smarten(text) if field.metadata["prose"] else text)
+
+
+def render(text: str, for_print: bool = False) -> Markup:
+    """Block Markdown → HTML (paragraphs, emphasis, links, lists); `for_print` marks the
+    words hyphenation must leave whole (`hyphenation`)."""
+    return Markup(_parser(for_print).render(text))
+
+
+def render_inline(text: str, for_print: bool = False) -> Markup:
     """One paragraph of Markdown → HTML without the enclosing <p>."""
-    return Markup(_parser().renderInline(text))
+    return Markup(_parser(for_print).renderInline(text))
 
 
 @dataclass(frozen=True)

@@ -2,25 +2,29 @@
 
 Each field carries its documentation in ``metadata["doc"]``; `content.py` validates YAML
 against these classes, so the docs, the defaults and the validation are one thing.
-Fields marked ``markdown`` accept Markdown (raw HTML is shown as text, never interpreted).
+Fields marked ``markdown`` accept Markdown (raw HTML is shown as text, never interpreted);
+fields marked ``prose`` are plain text printed as prose, given typographic quotes and dashes
+when read (`markdown.typeset`), as Markdown fields are when rendered.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 Paper = Literal["letter", "a4"]
 Status = Literal["final", "draft"]
 
 
-def spec(doc: str, default: Any = dataclasses.MISSING, *, markdown: bool = False) -> Any:
+def spec(
+    doc: str, default: Any = dataclasses.MISSING, *, markdown: bool = False, prose: bool = False
+) -> Any:
     """A dataclass field with its documentation; no default means the field is required."""
-    metadata = {"doc": doc, "markdown": markdown}
+    metadata = {"doc": doc, "markdown": markdown, "prose": prose}
     if isinstance(default, tuple | list):
         return dataclasses.field(default_factory=lambda: tuple(default), metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
@@ -41,8 +45,8 @@ def internal(default: Any) -> Any:
 class Organization:
     """Who publishes the briefs."""
 
-    name: str = spec("Full name, e.g. 'John Hay Initiative'.", "pressbrief")
-    short_name: str = spec("Short mark shown beside the logo, e.g. 'JHI'.", "")
+    name: str = spec("Full name, e.g. 'John Hay Initiative'.", "pressbrief", prose=True)
+    short_name: str = spec("Short mark shown beside the logo, e.g. 'JHI'.", "", prose=True)
     website: str = spec("Web address shown in the footer, e.g. 'jhi.example/issues'.", "")
     logo: str = spec("Logo image, a path relative to the project folder (SVG or PNG).", "")
     logo_alt: str = spec("Alternative text for the logo; required when a logo is given.", "")
@@ -65,7 +69,7 @@ class Brand:
 class Contact:
     """The press contact printed on every page."""
 
-    name: str = spec("Contact name or office, e.g. 'Press Office'.", "")
+    name: str = spec("Contact name or office, e.g. 'Press Office'.", "", prose=True)
     email: str = spec("Contact e-mail address.", "")
     phone: str = spec("Contact phone number.", "")
 
@@ -138,6 +142,11 @@ class Config:
     brand: Brand = spec("Colours and fonts.", Brand())
     paper: Paper = spec("Paper size: 'letter' or 'a4'.", "letter")
     contact: Contact = spec("Press contact printed in the footer.", Contact())
+    timezone: str = spec(
+        "Time zone of embargoes written with an offset only, an IANA name such as "
+        "'America/New_York': it names the zone in print ('9:00 a.m. ET').",
+        "",
+    )
     default_type: str = spec("Document type of briefs that do not name one.", "issue-brief")
     print: PrintSettings = spec("The print profile: bleed, marks, CMYK colours.", PrintSettings())
     email: EmailSettings = spec("Emailing briefing packets.", EmailSettings())
@@ -156,16 +165,16 @@ class Statement:
     """The statement a brief responds to, shown as a pull-quote."""
 
     quote: str = spec("The words quoted, without quotation marks.", markdown=True)
-    label: str = spec("Label beside the quote.", "Candidate Statement")
+    label: str = spec("Label beside the quote.", "Candidate Statement", prose=True)
     context: str = spec("When and where it was said.", "", markdown=True)
-    speaker: str = spec("Who said it.", "")
+    speaker: str = spec("Who said it.", "", prose=True)
 
 
 @dataclass(frozen=True)
 class Link:
     """A related reading."""
 
-    title: str = spec("Title of the related piece.")
+    title: str = spec("Title of the related piece.", prose=True)
     url: str = spec("Its address (http, https or mailto).")
 
 
@@ -173,11 +182,11 @@ class Link:
 class Brief:
     """One issue brief (document type `issue-brief`)."""
 
-    title: str = spec("The question or headline.")
+    title: str = spec("The question or headline.", prose=True)
     summary: str = spec("The summary, set apart near the top.", markdown=True)
     talking_points: tuple[str, ...] = spec("Numbered talking points.", markdown=True)
     type: str = spec("Document type (layout); default from the project config.", "")
-    series: str = spec("Series label, e.g. 'JHI on the Issues 2016'.", "")
+    series: str = spec("Series label, e.g. 'JHI on the Issues 2016'.", "", prose=True)
     date: date | None = spec("Publication date, YYYY-MM-DD.", None)
     statement: Statement | None = spec("The statement the brief responds to.", None)
     analysis: str = spec("Analysis, several paragraphs.", "", markdown=True)
@@ -189,7 +198,8 @@ class Brief:
     lang: str = spec("Language of the brief (BCP 47), e.g. 'en'.", "en")
     status: Status = spec("'final', or 'draft' to print a DRAFT watermark.", "final")
     embargo: datetime | None = spec(
-        "Embargoed until this date and time, with a time zone, e.g. 2016-10-10T09:00:00-04:00.",
+        "Embargoed until this date and time, with an offset (2016-10-10T09:00:00-04:00), a "
+        "time zone (2016-10-10T09:00 America/New_York) or both.",
         None,
     )
     slug: str = internal("")
@@ -203,11 +213,11 @@ class Brief:
 class Kit:
     """A press kit: a cover, a contents page and several briefs in one PDF."""
 
-    title: str = spec("Title of the kit, e.g. 'Debate Night Briefing Book'.")
+    title: str = spec("Title of the kit, e.g. 'Debate Night Briefing Book'.", prose=True)
     briefs: tuple[str, ...] = spec("Brief slugs (file names in content/ without .yaml), in order.")
-    subtitle: str = spec("A line under the title.", "")
+    subtitle: str = spec("A line under the title.", "", prose=True)
     date: date | None = spec("Date of the kit, YYYY-MM-DD.", None)
-    event: str = spec("The event, e.g. 'Second Presidential Debate, St. Louis'.", "")
+    event: str = spec("The event, e.g. 'Second Presidential Debate, St. Louis'.", "", prose=True)
     cover: bool = spec("Start with a branded cover page.", True)
     contents: bool = spec("Include a contents page.", True)
     duplex: bool = spec(
@@ -241,3 +251,25 @@ def strings(model: Any, prefix: str = "") -> Iterator[tuple[str, str, dataclasse
                     yield from strings(item, f"{path}[{i}].")
                 elif isinstance(item, str):
                     yield f"{path}[{i}]", item, field
+
+
+M = TypeVar("M")
+
+
+def retext(model: M, change: Callable[[str, dataclasses.Field[Any]], str]) -> M:
+    """A copy of `model` with every text value passed through `change(text, field)`, nested
+    models and lists included (the counterpart of `strings`)."""
+
+    def new(value: Any, field: dataclasses.Field[Any]) -> Any:
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return retext(value, change)
+        if isinstance(value, str):
+            return change(value, field)
+        if isinstance(value, tuple):
+            return tuple(new(item, field) for item in value)
+        return value
+
+    fields = user_fields(type(model))
+    return dataclasses.replace(  # type: ignore[type-var]
+        model, **{f.name: new(getattr(model, f.name), f) for f in fields}
+    )

@@ -228,12 +228,21 @@ class Pages:
 
     @property
     def height(self) -> float:
-        """Height the content takes, summed over pages, in page-area units."""
+        """Height the content takes, summed over pages, in page-area units: from the top of
+        the page area to the lowest line of text or edge of a box with a border or a
+        background (a trailing margin is empty space, not content)."""
         used = 0.0
         for page in self.rendered.pages:
             box = page._page_box
-            root = box.children[0]
-            used += root.position_y + root.margin_height() - box.content_box_y()
+            bottom = box.content_box_y()
+            for child in box.children[0].descendants():
+                style = getattr(child, "style", None)
+                if isinstance(child, LineBox) or (
+                    style is not None
+                    and (style["border_bottom_width"] or style["background_color"].alpha)
+                ):
+                    bottom = max(bottom, child.position_y + child.border_height())
+            used += bottom - box.content_box_y()
         return used
 
     @property
@@ -241,17 +250,35 @@ class Pages:
         """Height of the first page's content area."""
         return float(self.rendered.pages[0]._page_box.height)
 
-    def overflow(self) -> tuple[int, int]:
-        """(lines, words) laid out after the first page."""
-        lines = words = 0
-        for page in self.rendered.pages[1:]:
+    def body_lines(self) -> tuple[float, float]:
+        """The height of a body line (the most common line height, in page-area units) and
+        the words such a line holds on average: what an overflow is counted in."""
+        lines: dict[float, list[int]] = {}
+        for page in self.rendered.pages:
             for box in page._page_box.descendants():
                 if isinstance(box, LineBox):
                     text = "".join(getattr(b, "text", "") for b in box.descendants())
-                    if text.strip():
-                        lines += 1
-                        words += len(text.split())
-        return lines, words
+                    if len(text.split()) > 3:
+                        lines.setdefault(round(box.height, 1), []).append(len(text.split()))
+        if not lines:
+            return 16.0, 10.0
+        height, words = max(lines.items(), key=lambda item: len(item[1]))
+        return height, sum(words) / len(words)
+
+    def lines_of(self, tag: str) -> list[tuple[str, ...]]:
+        """The text of each line of every `tag` element, element by element."""
+        found: list[tuple[str, ...]] = []
+        for page in self.rendered.pages:
+            for box in page._page_box.descendants():
+                if box.element_tag == tag and not isinstance(box, (LineBox, TextBox)):
+                    found.append(
+                        tuple(
+                            "".join(getattr(b, "text", "") for b in line.descendants())
+                            for line in box.children
+                            if isinstance(line, LineBox)
+                        )
+                    )
+        return found
 
     def clipped(self) -> str | None:
         """The first text that runs past the side of its page (a long unbroken token, say),

@@ -11,12 +11,13 @@ import dataclasses
 import logging
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import fonts
+from . import fonts, headline
 from .assets import COLOR_DIR, FONTS_DIR
 from .config import load_config
 from .content import load_briefs
@@ -68,7 +69,8 @@ def render_pdf(brief: Brief, config: Config, allow_overflow: bool = False) -> tu
 
     assert brief.source is not None
     parsed, layout = parse_brief(brief, config)
-    fitted = fit_one_page(parsed, layout.steps, brief, allow_overflow)
+    balanced = balance_headline(brief, config, layout)
+    fitted = fit_one_page(parsed, layout.fit, brief, allow_overflow, headline.css_for(balanced))
     _check(parsed, brief.source)  # before the PDF is written: nothing refused is embedded
     data = fitted.pages.pdf(config.profile == "print")
     _check(parsed, brief.source)
@@ -82,12 +84,31 @@ def parse_brief(brief: Brief, config: Config) -> tuple[Parsed, Layout]:
     return _parse(build_html(brief, config, layout), brief.source.parent, config, layout), layout
 
 
+def balance_headline(brief: Brief, config: Config, layout: Layout) -> dict[str, int]:
+    """Headline size → the width (percent) its lines break best at, from one small trial
+    layout (not a layout pass of the brief; its cost is logged)."""
+    assert brief.source is not None
+    started = time.perf_counter()
+    html = headline.trial_html(brief.title, brief.lang, layout.fit)
+    trial = _parse(html, brief.source.parent, config, layout)
+    natural = layout.fit.steps[layout.fit.natural]
+    pages = trial.layout(natural.css() + "h1 { break-inside: avoid; }")
+    chosen = headline.widths(headline.trials(pages.lines_of("h1"), layout.fit))
+    log.info(
+        "%s: headline widths %s (%.0f ms)",
+        brief.slug,
+        chosen,
+        1000 * (time.perf_counter() - started),
+    )
+    return chosen
+
+
 def render_document(html: str, source: Path, config: Config, layout: Layout) -> bytes:
     """One layout pass, no fitting (a kit's cover and contents); `source` names it in errors."""
     from .fit import refuse_clipped
 
     parsed = _parse(html, source.parent, config, layout)
-    pages = parsed.layout(layout.steps[0].css())
+    pages = parsed.layout(layout.fit.steps[layout.fit.natural].css())
     _check(parsed, source)
     refuse_clipped(pages, str(source))
     data = pages.pdf(config.profile == "print")

@@ -49,7 +49,7 @@ def test_editing_a_brief_rebuilds_it_and_its_kits_only(built_project: Path) -> N
     brief = built_project / "content" / "a.yaml"
     brief.write_text(brief.read_text().replace("One point.", "One sharper point."))
     again = rebuild(built_project)
-    assert again["a.pdf"].startswith("step 'comfortable'")
+    assert again["a.pdf"].startswith("step 'ample'")
     assert again["b.pdf"] == again["c.pdf"] == "up to date"
     assert again["k.pdf"] == "kit of 2 briefs"
     (built_project / "content" / "c.yaml").write_text(MINIMAL.replace("Minimal", "Third"))
@@ -141,7 +141,7 @@ def test_plain_progress_lines_when_not_a_terminal(
     assert run("build", built_project, "--jobs", "1") == 0
     captured = capsys.readouterr()
     assert captured.err.splitlines() == [
-        "[1/2] b: step 'comfortable', 1 layout pass",
+        "[1/2] b: step 'ample', 2 layout passes",
         "[2/2] k: kit of 2 briefs",
     ]
     assert f"{built_project / 'dist' / 'briefs' / 'a.pdf'} (1 page, up to date)" in captured.out

@@ -204,7 +204,7 @@ def test_an_embargo_that_has_not_lifted_leads_the_subject(
     brief.write_text(brief.read_text() + "embargo: 2030-01-15T09:00:00-05:00\n")
     send(folder, now=datetime(2029, 12, 1, tzinfo=UTC))
     subject = handler.received[0]["Subject"]
-    assert subject == "EMBARGOED UNTIL JANUARY 15, 2030, 9:00 AM (UTC−05:00): Debate Night"
+    assert subject == "EMBARGOED UNTIL 9:00 A.M. UTC−5, TUESDAY, JANUARY 15, 2030: Debate Night"
     assert "EMBARGOED UNTIL" in handler.received[0].get_body(("plain",)).get_content()
 
 

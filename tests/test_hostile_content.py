@@ -203,7 +203,7 @@ def test_quoted_dates_are_dates(
         [
             f"{file}:5: date: expected a date as YYYY-MM-DD, e.g. 2016-10-10; got '2026-13-45'",
             f"{file}:6: embargo: '2026-07-09 09:00:00' has no time zone; add one, e.g. "
-            "2026-07-09T09:00:00-04:00",
+            "2026-07-09T09:00:00-04:00 or 2026-07-09T09:00 America/New_York",
         ],
     )
 

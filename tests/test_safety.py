@@ -27,7 +27,8 @@ def test_template_code_and_html_print_literally(project: Callable[..., Path]) ->
     folder = project(h=HOSTILE)
     render_brief(folder / "content" / "h.yaml", folder / "h.pdf")
     text = pdf_text(folder / "h.pdf")
-    assert "{{ 7*7 }} {% raw %}<b>bold</b>" in text
+    squashed = "".join(text.split())  # the headline breaks where its lines balance
+    assert "{{7*7}}{%raw%}<b>bold</b>" in squashed
     assert "{{ config.__class__ }}" in text
     assert "<script>alert(1)</script>" in text
     assert "<img src=‘file:///etc/passwd’>" in text  # typographic quotes, still text

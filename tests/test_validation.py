@@ -50,7 +50,7 @@ def test_every_problem_in_every_file(
         f"{bad}:3: talking_points: the list is empty; give at least one item or leave it out",
         f"{bad}:4: date: expected a date as YYYY-MM-DD, e.g. 2016-10-10; got '2016-13-45'",
         f"{bad}:5: embargo: '2016-10-10T09:00:00' has no time zone; add one, e.g. "
-        "2016-10-10T09:00:00-04:00",
+        "2016-10-10T09:00:00-04:00 or 2016-10-10T09:00 America/New_York",
         f"{bad}:6: status: 'drafty' is not allowed; expected one of 'final', 'draft' "
         "(did you mean 'draft'?)",
         f"{bad}:7: type: unknown document type 'isue-brief' (did you mean 'issue-brief'?); "
@@ -93,7 +93,7 @@ def test_config_problems(project: Callable[..., Path], capsys: pytest.CaptureFix
     assert code == 1
     assert lines == [
         f"{file}:1: organisation: unknown field (did you mean 'organization'?); allowed: "
-        "organization, brand, paper, contact, default_type, print, email, limits",
+        "organization, brand, paper, contact, timezone, default_type, print, email, limits",
         f"{file}:4: brand.primary: 'navy' is not a colour; expected #rrggbb, e.g. #14284b",
         f"{file}:5: brand.body_font: 'Noto Serf' is not a bundled font (did you mean "
         "'Noto Serif'?); available: Inter, Noto Serif",
