@@ -44,14 +44,14 @@ def main() -> None:
     args = parser.parse_args()
     checked = check_project(ROOT)
     config = load_config(ROOT)
-    print(f"{'brief':<22} {'step':<12} {'renders':>7} {'pressbrief':>11} {'bare':>8} {'ratio':>6}")
+    print(f"{'brief':<22} {'step':<16} {'renders':>7} {'pressbrief':>11} {'bare':>8} {'ratio':>6}")
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         for brief in checked.briefs:
             assert brief.source is not None
             result = render_brief(brief.source, out / "a.pdf")
             layout = find_layout(brief.type, config.root)
-            (step,) = [s for s in layout.steps if s.name == result.step]
+            (step,) = [s for s in layout.fit.steps if s.name == result.step]
             html = build_html(brief, config, layout)
             css = font_face_css() + stylesheet(config, layout) + step.css()
             base = brief.source.parent.as_uri() + "/"
@@ -69,7 +69,7 @@ def main() -> None:
             ours_time = median_time(ours, args.repeat)
             bare_time = median_time(bare, args.repeat)
             print(
-                f"{brief.slug:<22} {result.step:<12} {result.renders:>7} "
+                f"{brief.slug:<22} {result.step:<16} {result.renders:>7} "
                 f"{ours_time * 1000:>9.0f}ms {bare_time * 1000:>6.0f}ms "
                 f"{ours_time / bare_time:>5.2f}x"
             )

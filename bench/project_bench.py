@@ -4,6 +4,8 @@ Prints ratios, so results hold on a noisy machine:
 
 - cold parallel build / sum of bare WeasyPrint renders of the same HTML (one pass each,
   at the step fit-to-page chose), target ≤ 0.6 on 2 cores;
+- layout passes per brief (fit-to-page's predictions): average ≤ 2, at most 3; and the
+  share of the text area the briefs fill;
 - no-op rebuild / cold build, target ≤ 0.05;
 - one edited brief plus its kit re-assembly / cold build;
 - 30-brief kit size / one WeasyPrint pass over the same pages (Document.copy of all pages,
@@ -19,6 +21,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import weasyprint
@@ -26,6 +29,7 @@ import yaml
 
 from pressbrief import BuildOptions, build_project, load_config
 from pressbrief.build import check_project
+from pressbrief.fit import Fitted
 from pressbrief.fonts import font_face_css
 from pressbrief.html import build_html, build_kit_html, stylesheet
 from pressbrief.kit import contents_entries, embargo_of, plan
@@ -66,14 +70,15 @@ def timed(job: object) -> float:
     return time.perf_counter() - start
 
 
-def bare_renders(folder: Path) -> tuple[float, list[weasyprint.Document]]:
+def bare_renders(folder: Path) -> tuple[float, list[weasyprint.Document], list[Fitted]]:
     """Bare WeasyPrint: each brief's final HTML rendered once, at the step fit-to-page chose
-    (found first, untimed, by pressbrief itself)."""
+    (found first, untimed, by pressbrief itself, whose fits are returned too)."""
     config = load_config(folder)
-    documents, total = [], 0.0
+    documents, fits, total = [], [], 0.0
     for brief in check_project(folder).briefs:
         layout = find_layout(brief.type, folder)
-        fitted, _ = render_pdf(brief, config)
+        fitted, _, _ = render_pdf(brief, config)
+        fits.append(fitted)
         html = build_html(brief, config, layout)
         css = font_face_css() + stylesheet(config, layout) + fitted.step.css()
         base = (folder / "content").as_uri() + "/"
@@ -84,7 +89,7 @@ def bare_renders(folder: Path) -> tuple[float, list[weasyprint.Document]]:
         document.write_pdf(pdf_variant="pdf/ua-1")
         total += time.perf_counter() - start
         documents.append(document)
-    return total, documents
+    return total, documents, fits
 
 
 def single_pass_size(folder: Path, documents: list[weasyprint.Document], kit: int) -> int:
@@ -130,7 +135,7 @@ def main() -> None:
         edited = folder / "content" / "brief-001.yaml"
         edited.write_text(edited.read_text(encoding="utf-8").replace("?", " now?", 1))
         one = timed(lambda: build_project(folder, None, BuildOptions(jobs=jobs)))
-        bare, documents = bare_renders(folder)
+        bare, documents, fits = bare_renders(folder)
         kit_size = (folder / "dist" / "kits" / "bench.pdf").stat().st_size
         single = single_pass_size(folder, documents, args.kit)
     mix = "that fit without tightening" if args.fitting else "of mixed lengths"
@@ -138,6 +143,12 @@ def main() -> None:
     print(f"cold parallel build        {cold:7.2f} s")
     print(f"bare WeasyPrint, summed    {bare:7.2f} s")
     print(f"  ratio cold / bare        {cold / bare:7.3f}   (target <= 0.6)")
+    passes = [fitted.renders for fitted in fits]
+    fills = sorted(fitted.fill for fitted in fits)
+    print(f"layout passes per brief    {sum(passes) / len(passes):7.2f}   (target <= 2)")
+    print(f"  most for one brief       {max(passes):7d}   (target <= 3)")
+    print(f"  briefs by passes         {dict(sorted(Counter(passes).items()))}")
+    print(f"fill of the text area      {fills[0]:7.1%} to {fills[-1]:.1%}")
     print(f"no-op rebuild              {noop:7.3f} s")
     print(f"  ratio no-op / cold       {noop / cold:7.3f}   (target <= 0.05)")
     print(f"one edited brief + kit     {one:7.2f} s")

@@ -12,6 +12,8 @@ The public API, one function per job:
   booklet).
 - `email_packet(source, recipients)`: a kit or brief emailed to each reporter, through
   an outbox that makes re-runs safe.
+- `proof_project(folder)`: every page of every brief and kit compared with its approved
+  picture in `folder/proof/` (or, with `approve=True`, approved).
 - `load_config(path)`: the project config that applies to a file or folder.
 
 Errors are the classes in `pressbrief.errors`, all subclasses of `PressbriefError`.
@@ -44,6 +46,7 @@ from .errors import (
     PressbriefError,
     Problem,
     ProjectError,
+    ProofError,
 )
 from .impose import SHEETS, Imposed
 from .impose import impose as impose_pdf
@@ -51,6 +54,7 @@ from .model import Brand, Brief, Config, Contact, Kit, Link, Organization, State
 from .packet import ATTACH, email_packet
 from .printing import PROFILES
 from .project import new_brief
+from .proof import Difference, Proof, proof_project
 from .render import Rendered, render_brief
 
 __all__ = [
@@ -67,6 +71,7 @@ __all__ = [
     "Contact",
     "ContentError",
     "DeliveryError",
+    "Difference",
     "DoesNotFitError",
     "ImposeError",
     "Imposed",
@@ -83,6 +88,8 @@ __all__ = [
     "Problem",
     "Progress",
     "ProjectError",
+    "Proof",
+    "ProofError",
     "Rendered",
     "Statement",
     "__version__",
@@ -93,5 +100,6 @@ __all__ = [
     "impose_pdf",
     "load_config",
     "new_brief",
+    "proof_project",
     "render_brief",
 ]

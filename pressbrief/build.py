@@ -55,6 +55,8 @@ class BuildOptions:
 
     allow_overflow: bool = False
     """Write a brief that cannot fit on one page as a longer PDF instead of failing."""
+    trim: bool = False
+    """Let a brief that cannot fit drop the parts its writer gave a priority, lowest first."""
     jobs: int | None = None
     """Worker processes rendering briefs; None: one per CPU (at most two per CPU)."""
     force: bool = False
@@ -112,6 +114,12 @@ def _valid(
     return [item for file, item in loaded if item is not None and file not in bad]
 
 
+def for_profile(folder: Path, profile: str) -> Path:
+    """Where a profile's files go in `folder` (dist/, or proof/ of `proof`): the print
+    profile's in its print/ subfolder, beside the screen files."""
+    return folder / "print" if profile == "print" else folder
+
+
 def build_project(
     folder: Path,
     output: Path | None = None,
@@ -123,8 +131,7 @@ def build_project(
     checked = check_project(folder)
     if not checked.config_ok:  # never build with defaults in place of the project's brand
         raise ContentError(list(checked.problems))
-    default = checked.project.root / "dist"
-    target = output or (default / "print" if options.profile == "print" else default)
+    target = output or for_profile(checked.project.root / "dist", options.profile)
     build = _Build(checked.project, target, options, progress)
     members = {brief.slug: brief for brief in checked.briefs}
     return build.run(checked.briefs, checked.kits, members, checked.problems)
@@ -231,6 +238,7 @@ class _Build:
         self.config = dataclasses.replace(project.config, profile=options.profile)
         self.target = target
         self.allow_overflow = options.allow_overflow
+        self.trim = options.trim
         self.force = options.force
         self.imposition = options.impose
         if self.imposition is not None:  # refuse a typo before rendering anything
@@ -306,7 +314,9 @@ class _Build:
         return dataclasses.replace(self.config, paper=kit.paper or self.config.paper)
 
     def _job(self, brief: Brief, config: Config) -> _Job:
-        return _Job(self.cache.brief_key(brief, config, self.allow_overflow), brief, config)
+        return _Job(
+            self.cache.brief_key(brief, config, self.allow_overflow, self.trim), brief, config
+        )
 
     def _render_all(
         self, jobs: list[_Job], kits: int, outputs: dict[Key, list[Path]]
@@ -332,7 +342,7 @@ class _Build:
             key: limited(
                 job.brief.source,
                 render_summary,
-                (job.brief, job.config, self.allow_overflow),
+                (job.brief, job.config, self.allow_overflow, self.trim),
                 job.config,
             )
             for key, job in todo.items()
@@ -345,12 +355,10 @@ class _Build:
                 results[key] = _Result(error=error)
                 self._report(f"{slug}: failed")
             else:
-                data, pages, passes, step, loaded = value
-                note = f"step '{step}', {passes} layout pass{'es' if passes != 1 else ''}"
-                self.kept[key] = self.cache.loaded(key, loaded)
-                self._store(self.kept[key], data, pages)
-                results[key] = _Result(data, pages, note)
-                self._report(f"{slug}: {note}")
+                self.kept[key] = self.cache.loaded(key, value.loaded)
+                self._store(self.kept[key], value.pdf, value.pages)
+                results[key] = _Result(value.pdf, value.pages, value.note)
+                self._report(f"{slug}: {value.note}")
             for output in outputs.get(key, ()):
                 self._finish(output, self.kept.get(key, key), results[key])
         return results
@@ -370,7 +378,7 @@ class _Build:
             return
         if self.force or not self.cache.is_current(output, key):
             try:
-                write_atomic(finish(result.pdf, self.config), output)
+                write_atomic(finish(result.pdf, self.config, output.stem), output)
             except OutputError as error:
                 self._fail(error, output)
                 return
@@ -409,7 +417,9 @@ class _Build:
             self.built.append(Built(output, page_count(output.read_bytes()), "up to date"))
             return
         try:
-            result = impose(kit_pdf, output, spec.layout, fit=spec.fit, marks=spec.marks)
+            result = impose(
+                kit_pdf, output, spec.layout, fit=spec.fit, marks=spec.marks, config=self.config
+            )
         except PressbriefError as error:
             self._fail(error, output)
             return

@@ -93,7 +93,7 @@ class BuildCache:
 
     # --- keys --------------------------------------------------------------------------
 
-    def brief_key(self, brief: Brief, config: Config, allow_overflow: bool) -> Key:
+    def brief_key(self, brief: Brief, config: Config, allow_overflow: bool, trim: bool) -> Key:
         """The key of a brief rendered with `config`."""
         assert brief.source is not None and config.root is not None
         images = [
@@ -110,6 +110,7 @@ class BuildCache:
             _read(brief.source),
             *(self._file(path) for path in images),
             str(allow_overflow),
+            str(trim),
         )
         # Files its last render loaded that the digest above does not cover (a picture a
         # stylesheet or an SVG shows): their bytes are part of the key too.

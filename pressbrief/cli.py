@@ -4,7 +4,8 @@ Exit codes: 0 success; 1 invalid content or config; 2 wrong command-line usage;
 3 a brief does not fit on one page; 4 layout or rendering error; 5 the PDF could not be
 written; 6 project folder or scaffolding problem; 7 a kit could not be assembled because
 one of its briefs failed; 8 an imposition that cannot be done; 9 a packet that cannot be
-emailed at all; 10 some messages were not accepted by the mail server; 130 interrupted.
+emailed at all; 10 some messages were not accepted by the mail server; 11 pages are not
+as approved (`proof`); 130 interrupted.
 `build` exits with the code of its first failure.
 """
 
@@ -38,6 +39,7 @@ from . import (
     email_packet,
     impose_pdf,
     new_brief,
+    proof_project,
     render_brief,
 )
 
@@ -58,6 +60,8 @@ Exit codes:
  10  some messages were not accepted by the mail server (they stay in outbox/),
      may not have been delivered (kept in unconfirmed/), or the server could
      not be reached
+ 11  proof: pages changed, new or missing against the approved pictures in
+     PROJECT/proof/ (see the diff images in dist/proof/)
 130  interrupted (Ctrl-C); `email` says what was sent and what still waits
 """
 
@@ -96,8 +100,10 @@ def _describe(result: Rendered | Built) -> str:
     if isinstance(result, Built):
         note = result.note
     else:
-        passes = result.renders
-        note = f"step '{result.step}', {passes} layout pass{'es' if passes != 1 else ''}"
+        passes = f"{result.renders} layout pass{'es' if result.renders != 1 else ''}"
+        note = f"step '{result.step}', {passes}"
+        if result.dropped:
+            note += f"; trimmed to fit, dropped {', '.join(result.dropped)}"
     return f"{result.output} ({pages} page{'s' if pages != 1 else ''}, {note})"
 
 
@@ -113,6 +119,12 @@ _overflow = click.option(
     is_flag=True,
     help="Write a multi-page PDF when a brief cannot fit on one page.",
 )
+_trim = click.option(
+    "--trim",
+    is_flag=True,
+    help="Let a brief that cannot fit drop its items and sections marked with a priority "
+    "(low first), and say what was dropped.",
+)
 
 
 @cli.command(epilog=EPILOG)
@@ -124,10 +136,13 @@ _overflow = click.option(
     help="PDF to write (default: the brief's name with .pdf).",
 )
 @_overflow
+@_trim
 @_profile
-def render(brief: Path, output: Path | None, allow_overflow: bool, profile: str) -> None:
+def render(
+    brief: Path, output: Path | None, allow_overflow: bool, trim: bool, profile: str
+) -> None:
     """Render one BRIEF (a YAML file) to a PDF one-pager."""
-    result = render_brief(brief, output, allow_overflow=allow_overflow, profile=profile)
+    result = render_brief(brief, output, allow_overflow=allow_overflow, trim=trim, profile=profile)
     click.echo(_describe(result))
 
 
@@ -147,15 +162,27 @@ _fit = click.option("--fit", is_flag=True, help="Imposition: scale pages onto th
 _marks = click.option("--marks", is_flag=True, help="Imposition: cut or fold marks.")
 
 
+_project = click.argument(
+    "project", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+_build_folder = click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the PDFs: briefs/ and kits/ in it (default: PROJECT/dist).",
+)
+
+
 def _build_flags(command: Callable[..., None]) -> Callable[..., None]:
     """The options `build` and `kit` share (they become BuildOptions through `_options`)."""
-    for option in reversed((_overflow, _jobs, _force, _impose, _fit, _marks, _profile)):
+    for option in reversed((_overflow, _trim, _jobs, _force, _impose, _fit, _marks, _profile)):
         command = option(command)
     return command
 
 
 def _options(
     allow_overflow: bool,
+    trim: bool,
     jobs: int | None,
     force: bool,
     imposition: str | None,
@@ -164,19 +191,12 @@ def _options(
     profile: str,
 ) -> BuildOptions:
     spec = Imposition(imposition, fit, marks) if imposition else None
-    return BuildOptions(allow_overflow, jobs, force, spec, profile)
+    return BuildOptions(allow_overflow, trim, jobs, force, spec, profile)
 
 
 @cli.command(epilog=EPILOG)
-@click.argument(
-    "project", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the PDFs: briefs/ and kits/ in it (default: PROJECT/dist).",
-)
+@_project
+@_build_folder
 @_build_flags
 def build(project: Path, output: Path | None, **flags: Any) -> None:
     """Render every brief in PROJECT/content/ and every kit in PROJECT/kits/."""
@@ -306,6 +326,32 @@ def email_command(
         )
 
 
+@cli.command(epilog=EPILOG)
+@_project
+@_build_folder
+@click.option(
+    "--approve",
+    is_flag=True,
+    help="Accept the pages as they render now: they replace the pictures in PROJECT/proof/.",
+)
+@_jobs
+@_profile
+def proof(
+    project: Path, output: Path | None, approve: bool, jobs: int | None, profile: str
+) -> None:
+    """Build PROJECT and compare every page with its approved picture in PROJECT/proof/
+    (changed and new pages are written to OUTPUT/proof/, with a diff image)."""
+    options = BuildOptions(jobs=jobs, profile=profile)
+    with _progress() as progress:
+        result = proof_project(project, output, options, progress, approve=approve)
+    for difference in result.approved:
+        done = "removed" if difference.status == "missing" else "approved"
+        click.echo(f"{difference.approved}: {difference.status}, {done}")
+    pages = len(result.pages)
+    state = "approved" if approve else "as approved"
+    click.echo(f"{pages} page{'s' if pages != 1 else ''} {state}")
+
+
 @contextmanager
 def _progress() -> Iterator[Progress | None]:
     """A progress bar on a terminal; elsewhere a plain line on stderr for each step."""
@@ -331,9 +377,7 @@ def _progress() -> Iterator[Progress | None]:
 
 
 @cli.command(epilog=EPILOG)
-@click.argument(
-    "project", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
-)
+@_project
 def check(project: Path) -> None:
     """Validate the config and every brief of PROJECT without rendering."""
     checked = check_project(project)

@@ -19,6 +19,7 @@ from . import fonts, markdown, zones
 from .content import read_model, suggest, unusable
 from .errors import ContentError, Problem
 from .model import Config
+from .printing import MAX_INK
 from .recipients import address_problem
 
 CONFIG_NAME = "pressbrief.yaml"
@@ -111,6 +112,11 @@ def _check(config: Config, problem: Callable[[str, str], None]) -> None:
                     f"print.cmyk.{name}",
                     f"'{value}' is not a CMYK colour; expected four "
                     "percentages from 0 to 100, e.g. '100 80 20 10'",
+                )
+            elif (ink := sum(float(v) for v in value.split())) > MAX_INK:
+                problem(
+                    f"print.cmyk.{name}",
+                    f"'{value}' is {ink:g} % ink; the press profile takes at most {MAX_INK} %",
                 )
     email = config.email
     if not _SIZE.fullmatch(email.max_size):

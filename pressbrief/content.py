@@ -29,7 +29,7 @@ import yaml
 from . import fonts, markdown, zones
 from .errors import ContentError, Problem
 from .files import check_regular, read_regular
-from .model import Brief, Config, Kit, strings, user_fields
+from .model import Brief, Config, Kit, Prioritized, strings, user_fields
 
 MAX_FILE_BYTES = 1_000_000
 """Content files larger than this are refused before parsing."""
@@ -216,6 +216,8 @@ class Reader:
         """Where each field's value starts and ends, as offsets in the text."""
         self.invalid: set[str] = set()
         """Fields already reported as wrong or missing."""
+        self.priorities: list[tuple[str, str]] = []
+        """(path, priority) of each list item written as {text, priority}."""
 
     def problem(self, node: yaml.Node, path: str, message: str, value: bool = True) -> None:
         """A problem with the `value` of the field at `path` (remembered as invalid), or
@@ -313,8 +315,20 @@ class Reader:
         if not node.value:
             self.problem(node, path, "the list is empty; give at least one item or leave it out")
             return None, False
-        results = [self.value(item, child, f"{path}[{i}]") for i, child in enumerate(node.value)]
+        results = [self.item(item, child, f"{path}[{i}]") for i, child in enumerate(node.value)]
         return tuple(v if usable else _blank(item) for v, usable in results), True
+
+    def item(self, hint: Any, node: yaml.Node, path: str) -> tuple[Any, bool]:
+        """A list item; an item of text may also be written as {text, priority}."""
+        if hint is not str or not isinstance(node, yaml.MappingNode):
+            return self.value(hint, node, path)
+        self.lines[path] = node.start_mark.line + 1
+        self.extents[path] = (node.start_mark.index, node.end_mark.index)
+        written = self.model(Prioritized, node, path)
+        if written is None or f"{path}.text" in self.invalid:
+            return None, False
+        self.priorities.append((path, written.priority))
+        return written.text, True
 
     def scalar(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
@@ -570,7 +584,11 @@ def load_brief(
     if brief is None:
         return None
     brief = dataclasses.replace(
-        brief, type=brief.type or config.default_type, slug=file.stem, source=file
+        brief,
+        type=brief.type or config.default_type,
+        slug=file.stem,
+        source=file,
+        priorities=tuple(reader.priorities),
     )
     _check_lang(brief.lang, reader)
     if brief.type not in types:

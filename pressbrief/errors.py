@@ -6,8 +6,13 @@ the library never prints.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .proof import Difference
 
 
 class PressbriefError(Exception):
@@ -93,6 +98,25 @@ class Interrupted(PressbriefError):
     exit_code = 130
 
 
+class ProofError(PressbriefError):
+    """Raised by `proof` when pages are not as approved, listing every changed, new and
+    missing page (after writing the pages as they render now and the diff images)."""
+
+    exit_code = 11
+
+    def __init__(self, differences: Sequence[Difference], pages: int) -> None:
+        self.differences = list(differences)
+        counts = {status: 0 for status in ("changed", "new", "missing")}
+        for difference in differences:
+            counts[difference.status] += 1
+        summary = ", ".join(f"{count} {status}" for status, count in counts.items() if count)
+        super().__init__(
+            "\n".join(str(d) for d in differences)
+            + f"\n{pages} page{'s' if pages != 1 else ''} rendered; not as approved: {summary}. "
+            "If this is what you want, accept it with `pressbrief proof --approve`"
+        )
+
+
 class OutputError(PressbriefError):
     """Raised by `output` when the PDF cannot be written where it was asked to go."""
 
@@ -100,7 +124,8 @@ class OutputError(PressbriefError):
 
 
 class ProjectError(PressbriefError):
-    """Raised by `project` when a project folder or a brief to scaffold is not usable."""
+    """Raised by `project` when a project folder or a brief to scaffold is not usable, and
+    by `proof` when an approved picture cannot be read."""
 
     exit_code = 6
 

@@ -165,12 +165,22 @@ def _overflowing(search: _Search, brief: Brief, allow_overflow: bool) -> Fitted:
     if allow_overflow:  # it runs long anyway: set it in the natural step, not squeezed
         natural = fit.natural
         pages = search.laid.get(natural) or search.lay(natural)
+        broken = pages.hyphenated_at_breaks()
+        for element in broken:  # never a word hyphenated across a page break
+            element.set("style", f"{element.get('style') or ''}; hyphens: manual")
+        if broken:
+            pages = search.lay(natural)
         log.warning("%s: %d pages (overflow allowed)", brief.slug, pages.count)
         return Fitted(pages, fit.steps[natural], len(search.laid), search.fills[natural])
-    line, per_line = tightest.body_lines()
-    over = (tightest.height - tightest.page_height) / line
-    lines = max(1, math.ceil(over))
-    words = max(1, round(over * per_line))
+    # Counted on one tall page: on real pages, a block kept together or columns filled
+    # before a break leave gaps that are not content, and would inflate the count.
+    step = fit.steps[-1]
+    page = tightest.rendered.pages[0]
+    tall = f"@page {{ size: {page.width}px {page.height * 20}px; }}"
+    whole = search.parsed.layout(step.css() + search.extra_css(step) + tall)
+    per_height, per_line = whole.density()
+    words = max(1, math.ceil((whole.height - tightest.page_height) * per_height))
+    lines = max(1, math.ceil(words / per_line))
     longest = ", ".join(f"{name} ({count} words)" for name, count in section_words(brief)[:3])
     raise DoesNotFitError(
         f"{brief.source}: does not fit on one page, even at the tightest step "

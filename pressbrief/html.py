@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
@@ -132,10 +133,19 @@ def _render(layout: Layout, config: Config, day: date | None, template: str, **c
     )
 
 
-def build_html(brief: Brief, config: Config, layout: Layout) -> str:
-    """The complete HTML of `brief` in `layout`, styles inlined (fit steps come separately)."""
+def build_html(brief: Brief, config: Config, layout: Layout, dropped: Sequence[str] = ()) -> str:
+    """The complete HTML of `brief` in `layout`, styles inlined (fit steps come separately);
+    `dropped` names what fit-to-page trimmed, for the PDF's metadata."""
     embargo = format_embargo(brief.embargo) if brief.embargo else None
-    return _render(layout, config, brief.date, "template.html", brief=brief, embargo=embargo)
+    return _render(
+        layout,
+        config,
+        brief.date,
+        "template.html",
+        brief=brief,
+        embargo=embargo,
+        dropped=tuple(dropped),
+    )
 
 
 @dataclass(frozen=True)
@@ -184,3 +194,9 @@ def build_kit_html(kit: Kit, config: Config, layout: Layout, page: str, **contex
     cover and contents (template.html), the duplex notes pages (notes.html) or the folios
     printed on the briefs (folios.html)."""
     return _render(layout, config, kit.date, page, kit=kit, **context)
+
+
+def build_back_cover_html(config: Config, layout: Layout) -> str:
+    """The HTML of a booklet's back cover (kit-cover's back.html): the organization's mark
+    and press contact."""
+    return _render(layout, config, None, "back.html")

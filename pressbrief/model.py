@@ -178,6 +178,31 @@ class Link:
     url: str = spec("Its address (http, https or mailto).")
 
 
+Priority = Literal["low", "medium"]
+"""What fit-to-page may drop, with --trim, to fit: every 'low' first, then 'medium'."""
+
+
+@dataclass(frozen=True)
+class Prioritized:
+    """A list item written with a priority instead of as plain text."""
+
+    text: str = spec("The item's text (Markdown).", markdown=True)
+    priority: Priority = spec(
+        "'low' or 'medium': dropped (low first) only when a brief cannot fit otherwise "
+        "and trimming is asked for (--trim, or fit: trim)."
+    )
+
+
+@dataclass(frozen=True)
+class Priorities:
+    """Priorities of a brief's optional sections."""
+
+    statement: Priority | None = spec("The statement's priority.", None)
+    analysis: Priority | None = spec("The analysis's priority.", None)
+    press_questions: Priority | None = spec("The press questions' priority.", None)
+    related: Priority | None = spec("Related reading's priority.", None)
+
+
 @dataclass(frozen=True)
 class Brief:
     """One issue brief (document type `issue-brief`)."""
@@ -202,6 +227,16 @@ class Brief:
         "time zone (2016-10-10T09:00 America/New_York) or both.",
         None,
     )
+    fit: Literal["shrink", "trim"] = spec(
+        "'trim': if the brief cannot fit even at the tightest step, drop the list items "
+        "and sections given a priority, lowest first, until it fits (as --trim does).",
+        "shrink",
+    )
+    priority: Priorities | None = spec(
+        "Priorities of optional sections, e.g. {analysis: low, related: low}.", None
+    )
+    priorities: tuple[tuple[str, str], ...] = internal(())
+    """(field path, priority) of each list item written as {text, priority}."""
     slug: str = internal("")
     source: Path | None = internal(None)
 

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -250,20 +250,18 @@ class Pages:
         """Height of the first page's content area."""
         return float(self.rendered.pages[0]._page_box.height)
 
-    def body_lines(self) -> tuple[float, float]:
-        """The height of a body line (the most common line height, in page-area units) and
-        the words such a line holds on average: what an overflow is counted in."""
-        lines: dict[float, list[int]] = {}
-        for page in self.rendered.pages:
-            for box in page._page_box.descendants():
-                if isinstance(box, LineBox):
-                    text = "".join(getattr(b, "text", "") for b in box.descendants())
-                    if len(text.split()) > 3:
-                        lines.setdefault(round(box.height, 1), []).append(len(text.split()))
-        if not lines:
-            return 16.0, 10.0
-        height, words = max(lines.items(), key=lambda item: len(item[1]))
-        return height, sum(words) / len(words)
+    def density(self) -> tuple[float, float]:
+        """Words per unit of height, and per line, in the lower half of the first page's
+        content (where an overflow is cut: below the headline, in the running text)."""
+        box = self.rendered.pages[0]._page_box
+        half = box.content_box_y() + self.height / 2
+        counts = [
+            len("".join(getattr(b, "text", "") for b in line.descendants()).split())
+            for line in box.children[0].descendants()
+            if isinstance(line, LineBox) and line.position_y >= half
+        ]
+        lines = [count for count in counts if count > 3] or [1]
+        return sum(counts) / max(self.height / 2, 1.0), sum(lines) / len(lines)
 
     def lines_of(self, tag: str) -> list[tuple[str, ...]]:
         """The text of each line of every `tag` element, element by element."""
@@ -278,6 +276,20 @@ class Pages:
                             if isinstance(line, LineBox)
                         )
                     )
+        return found
+
+    def hyphenated_at_breaks(self) -> list[Any]:
+        """The elements whose text is hyphenated across a page break (the last line of a
+        page ends in the hyphenation character)."""
+        found = []
+        for page in self.rendered.pages[:-1]:
+            root = page._page_box.children[0]  # the document, not the page's margin boxes
+            lines = [b for b in root.descendants() if isinstance(b, LineBox)]
+            if lines:
+                last = max(lines, key=lambda line: line.position_y)
+                text = "".join(getattr(b, "text", "") for b in last.descendants()).rstrip()
+                if text.endswith(last.style["hyphenate_character"]):
+                    found.append(last.element)
         return found
 
     def clipped(self) -> str | None:

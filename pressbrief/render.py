@@ -12,6 +12,7 @@ import logging
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,12 +22,13 @@ from . import fonts, headline
 from .assets import COLOR_DIR, FONTS_DIR
 from .config import load_config
 from .content import load_briefs
-from .errors import LayoutError, OutputError
+from .errors import DoesNotFitError, LayoutError, OutputError
 from .files import check_output, check_replaceable
 from .html import build_html, stylesheet
-from .layouts import Layout, available, find_layout
+from .layouts import Layout, Step, available, find_layout
 from .model import Brief, Config
 from .printing import finish
+from .trim import candidates, described, without
 from .workers import limited, shared_pool
 
 if TYPE_CHECKING:
@@ -48,6 +50,7 @@ class Rendered:
     pages: int
     renders: int
     step: str
+    dropped: tuple[str, ...] = ()
 
 
 @cache
@@ -60,8 +63,12 @@ def renderer() -> Renderer:
     return Renderer(fonts.font_face_css(), FONTS_DIR)
 
 
-def render_pdf(brief: Brief, config: Config, allow_overflow: bool = False) -> tuple[Fitted, bytes]:
-    """Lay out a validated brief in its layout, tightened to one page, and make its PDF.
+def render_pdf(
+    brief: Brief, config: Config, allow_overflow: bool = False, trim: bool = False
+) -> tuple[Fitted, bytes, tuple[str, ...]]:
+    """Lay out a validated brief in its layout, fitted to one page, and make its PDF; with
+    `trim` (or `fit: trim` in the brief), a brief that cannot fit drops the parts its
+    writer gave a priority, lowest first, until it fits. Returns what was dropped too.
 
     Raises LayoutError if anything could not be loaded or drawn: nothing is dropped silently.
     """
@@ -69,12 +76,55 @@ def render_pdf(brief: Brief, config: Config, allow_overflow: bool = False) -> tu
 
     assert brief.source is not None
     parsed, layout = parse_brief(brief, config)
-    balanced = balance_headline(brief, config, layout)
-    fitted = fit_one_page(parsed, layout.fit, brief, allow_overflow, headline.css_for(balanced))
+    extra = headline.css_for(balance_headline(brief, config, layout))
+    trimming = trim or brief.fit == "trim"
+    dropped: tuple[str, ...] = ()
+    try:
+        fitted = fit_one_page(parsed, layout.fit, brief, allow_overflow and not trimming, extra)
+    except DoesNotFitError as error:
+        if not trimming:
+            raise
+        parsed, fitted, dropped = _trimmed(brief, config, layout, extra, error)
     _check(parsed, brief.source)  # before the PDF is written: nothing refused is embedded
     data = fitted.pages.pdf(config.profile == "print")
     _check(parsed, brief.source)
-    return fitted, data
+    return fitted, data, dropped
+
+
+def _trimmed(
+    brief: Brief,
+    config: Config,
+    layout: Layout,
+    extra: Callable[[Step], str],
+    error: DoesNotFitError,
+) -> tuple[Parsed, Fitted, tuple[str, ...]]:
+    """Drop `brief`'s prioritized parts, lowest first, until its tightest step fits; then
+    fit what is left as any brief. DoesNotFitError (`error`, and what trimming did) if
+    even dropping all of them is not enough."""
+    from .fit import fit_one_page, fits
+
+    assert brief.source is not None
+    tightest = layout.fit.steps[-1]
+    dropped: list[str] = []
+    for path in candidates(brief):
+        dropped.append(path)
+        smaller = without(brief, dropped)
+        html = build_html(smaller, config, layout, [described(brief, p) for p in dropped])
+        parsed = _parse(html, brief.source.parent, config, layout)
+        if fits(parsed.layout(tightest.css() + extra(tightest))):
+            fitted = fit_one_page(parsed, layout.fit, smaller, False, extra)
+            log.info("%s: dropped %s to fit", brief.slug, ", ".join(dropped))
+            return parsed, fitted, tuple(described(brief, p) for p in dropped)
+    tried = (
+        f" Trimming dropped every part with a priority ({', '.join(dropped)}) and it still "
+        "does not fit."
+        if dropped
+        else " Trimming found nothing to drop: give list items or sections a priority "
+        "(e.g. - {text: …, priority: low})."
+    )
+    raise DoesNotFitError(
+        str(error).replace(" (No PDF was written.)", tried + " (No PDF was written.)")
+    )
 
 
 def parse_brief(brief: Brief, config: Config) -> tuple[Parsed, Layout]:
@@ -156,27 +206,46 @@ def render_brief(
     output: Path | None = None,
     *,
     allow_overflow: bool = False,
+    trim: bool = False,
     profile: str = "screen",
 ) -> Rendered:
     """Validate and render the brief in `source` to `output` (default: beside it, as .pdf);
-    `profile` is 'screen' or 'print' (bleed, crop marks, CMYK brand colours)."""
+    `profile` is 'screen' or 'print' (bleed, crop marks, CMYK brand colours); `trim` lets
+    fit-to-page drop the parts given a priority (see `render_pdf`)."""
     config = dataclasses.replace(load_config(source), profile=profile)
     (brief,) = load_briefs([source], config, available(config.root))
     if output is not None:
         check_output(output)
     output = output or source.with_suffix(".pdf")
-    task = limited(source, render_summary, (brief, config, allow_overflow), config)
-    data, pages, passes, step, _ = shared_pool(1).one(task)
-    write_atomic(finish(data, config), output)
-    log.info("%s → %s (%d pages, %d layout passes)", source, output, pages, passes)
-    return Rendered(brief, output, pages, passes, step)
+    task = limited(source, render_summary, (brief, config, allow_overflow, trim), config)
+    summary = shared_pool(1).one(task)
+    write_atomic(finish(summary.pdf, config, brief.slug), output)
+    log.info("%s → %s (%d pages, %d layout passes)", source, output, summary.pages, summary.passes)
+    return Rendered(brief, output, summary.pages, summary.passes, summary.step, summary.dropped)
 
 
-def render_summary(
-    brief: Brief, config: Config, allow_overflow: bool
-) -> tuple[bytes, int, int, str, tuple[str, ...]]:
-    """`render_pdf` as a worker returns it: the PDF, its pages, layout passes and step,
-    and the files it loaded."""
-    fitted, data = render_pdf(brief, config, allow_overflow)
+@dataclass(frozen=True)
+class Summary:
+    """What a worker returns of a render: the PDF, its pages, layout passes and step, what
+    trimming dropped, and the files it loaded."""
+
+    pdf: bytes
+    pages: int
+    passes: int
+    step: str
+    dropped: tuple[str, ...]
+    loaded: tuple[str, ...]
+
+    @property
+    def note(self) -> str:
+        """The render as a progress line tells it."""
+        passes = f"{self.passes} layout pass{'es' if self.passes != 1 else ''}"
+        dropped = f"; trimmed to fit, dropped {', '.join(self.dropped)}" if self.dropped else ""
+        return f"step '{self.step}', {passes}{dropped}"
+
+
+def render_summary(brief: Brief, config: Config, allow_overflow: bool, trim: bool) -> Summary:
+    """`render_pdf` in a worker."""
+    fitted, data, dropped = render_pdf(brief, config, allow_overflow, trim)
     loaded = tuple(sorted(fitted.pages.fetched))
-    return data, fitted.pages.count, fitted.renders, fitted.step.name, loaded
+    return Summary(data, fitted.pages.count, fitted.renders, fitted.step.name, dropped, loaded)

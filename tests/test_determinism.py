@@ -82,7 +82,7 @@ def test_a_brief_rendered_later_has_the_same_bytes(
     for clock in (1_700_000_000.0, 1_700_000_002.0):  # two seconds apart
         # In this process (a worker's clock cannot be faked from here): what a worker runs.
         monkeypatch.setattr(time, "time", lambda clock=clock: clock)
-        _, data = render_pdf(loaded, config)
+        _, data, _ = render_pdf(loaded, config)
         outputs.append(brief.with_name(f"{clock}.pdf"))
         outputs[-1].write_bytes(data)
     assert outputs[0].read_bytes() == outputs[1].read_bytes()

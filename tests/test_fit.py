@@ -5,11 +5,14 @@ well, overflow is reported honestly, hyphenation leaves names and paragraph ends
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from pressbrief.config import load_config
 from pressbrief.content import load_briefs
@@ -17,7 +20,7 @@ from pressbrief.fit import Fitted
 from pressbrief.layouts import available, find_layout
 from pressbrief.render import render_pdf
 
-from .conftest import REPO
+from .conftest import REPO, pdf_text, run
 
 FIXTURES = REPO / "tests" / "fixtures" / "fit"
 BRIEFS = sorted((REPO / "content").glob("*.yaml")) + sorted(FIXTURES.glob("*.yaml"))
@@ -52,7 +55,7 @@ def test_the_issue_brief_steps_obey_the_designers_rules() -> None:
 def fitted(path: Path, paper: str) -> Fitted:
     config = dataclasses.replace(load_config(path), paper=paper)
     (brief,) = load_briefs([path], config, available(config.root))
-    result, _ = render_pdf(brief, config)
+    result, _, _ = render_pdf(brief, config)
     return result
 
 
@@ -104,3 +107,133 @@ def test_a_series_keeps_its_headline_size(examples: Path) -> None:
     paths = sorted((examples / "content").glob("*.yaml"))
     sizes = {dict(fitted(path, "letter").step.variables)["title"] for path in paths}
     assert len(sizes) <= 2
+
+
+TRIMMABLE_POINTS = """\
+  - text: An extra point of low priority that repeats what the analysis says about paper
+      ballots and audits, at some length, so that the brief runs over its page by a few lines.
+    priority: low
+  - text: A sixth point, written with a low priority, that the brief can do without.
+    priority: low
+  - text: A seventh point, of medium priority, kept unless every low-priority part is gone.
+    priority: medium
+"""
+
+
+def limit_project(project: Callable[..., Path], points: str = "", more: str = "") -> Path:
+    """A project holding the brief at the limit of one page, with `points` added to its
+    talking points and `more` to its analysis."""
+    text = (FIXTURES / "limit-cyber.yaml").read_text()
+    text = text.replace("analysis: |-\n", points + "analysis: |-\n", 1)
+    text = text.replace("related:\n", more + "related:\n", 1) if more else text
+    return project(limit=text)
+
+
+def test_trim_drops_the_lowest_priority_parts_only_when_asked(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = limit_project(project, TRIMMABLE_POINTS, "priority: {related: low}\n")
+    brief, out = folder / "content" / "limit.yaml", folder / "limit.pdf"
+    assert run("render", brief, "-o", out) == 3  # without the option nothing is dropped
+    assert not out.exists()
+    assert run("render", brief, "-o", out, "--trim") == 0
+    said = capsys.readouterr().out
+    assert "trimmed to fit, dropped talking point 8 ('A sixth point, written with a…')" in said
+    text = pdf_text(out)
+    assert "A sixth point" not in text.replace("\n", " ")
+    assert "seventh point" in text.replace("\n", " ")  # medium stays while a low one helps
+    assert "An extra point" in text  # one drop was enough: nothing more goes
+    subject = PdfReader(out).metadata["/Subject"]
+    assert "Trimmed to fit one page, dropped: talking point 8 ('A sixth point" in subject
+
+
+def test_fit_trim_in_the_document_asks_for_it_too(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = limit_project(project, TRIMMABLE_POINTS)
+    brief = folder / "content" / "limit.yaml"
+    brief.write_text("fit: trim\n" + brief.read_text())
+    assert run("render", brief, "-o", folder / "limit.pdf") == 0
+    assert "dropped talking point 8" in capsys.readouterr().out
+
+
+def test_an_overflow_is_reported_as_the_amount_to_cut(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    extra = " ".join(f"word{i}" for i in range(90))
+    folder = limit_project(project)
+    brief = folder / "content" / "limit.yaml"
+    text = brief.read_text()
+    brief.write_text(
+        text.replace("  None of this requires", f"  {extra}\n\n  None of this requires")
+    )
+    assert run("render", brief, "-o", folder / "limit.pdf") == 3
+    said = re.search(r"about (\d+) lines? \((\d+) words?\) too long", capsys.readouterr().err)
+    assert said is not None
+    words = int(said[2])
+    assert 1 <= words <= 90  # never more than was added: the page had room for some
+    # cutting about the words it names makes it fit
+    kept = " ".join(f"word{i}" for i in range(max(0, 90 - round(words * 1.25) - 10)))
+    brief.write_text(
+        text.replace("  None of this requires", f"  {kept}\n\n  None of this requires")
+    )
+    assert run("render", brief, "-o", folder / "limit.pdf") == 0
+
+
+def test_an_allowed_overflow_is_set_roomy_and_names_itself_on_page_two(
+    project: Callable[..., Path],
+) -> None:
+    folder = limit_project(project, more="")
+    brief = folder / "content" / "limit.yaml"
+    text = brief.read_text()
+    analysis = text.split("analysis: |-\n", 1)[1].split("press_questions:", 1)[0]
+    brief.write_text(text.replace(analysis, analysis + "\n" + analysis, 1))
+    from pressbrief.render import render_brief
+
+    result = render_brief(brief, folder / "long.pdf", allow_overflow=True)
+    assert result.pages == 2 and result.step == "regular"
+    pages = [page.extract_text() for page in PdfReader(folder / "long.pdf").pages]
+    title = "Is the United States Ready to Answer a Cyberattack on Its Elections?"
+    assert f"{title} (continued)" in pages[1]
+    assert "(continued)" not in pages[0]
+    last_line = pages[0].rstrip().splitlines()
+    body = [line for line in last_line if not line.startswith(("JHI", "jhi"))]
+    assert not body[-1].rstrip().endswith(("\u2010", "-"))  # no word split across the break
+
+
+def hyphenated(result: Fitted) -> list[tuple[str, str, bool]]:
+    """(end of a line broken by hyphenation, start of the next, whether the word broken is
+    one of its paragraph's last two) for every paragraph of a fitted brief."""
+    breaks = []
+    for lines in result.pages.lines_of("p"):
+        for index in range(len(lines) - 1):
+            line, following = lines[index], lines[index + 1].split()
+            if line.rstrip().endswith("\u2010"):
+                ending = index == len(lines) - 2 and len(following) <= 2
+                breaks.append((line.split()[-1], following[0], ending))
+    return breaks
+
+
+def test_hyphenation_leaves_names_short_fragments_and_paragraph_ends_whole(
+    examples: Path,
+) -> None:
+    breaks = [
+        found
+        for path in sorted((examples / "content").glob("*.yaml"))
+        for found in hyphenated(fitted(path, "letter"))
+    ]
+    assert len(breaks) > 10  # the justified text does hyphenate
+    for before, after, last in breaks:
+        assert len(before.rstrip("\u2010").lstrip("(“‘")) >= 3, before
+        assert len(after.rstrip(".,;:!?”’)")) >= 3, after
+        assert not before[0].isupper(), f"a name split: {before}{after}"
+        assert not last, f"hyphenated in a paragraph's last two words: {before}{after}"
+
+
+def test_headlines_break_without_a_lone_last_word(examples: Path) -> None:
+    for path in sorted((examples / "content").glob("*.yaml")):
+        (lines,) = fitted(path, "letter").pages.lines_of("h1")
+        assert len(lines[-1].split()) > 1 or len(lines) == 1, lines
+        if len(lines) == 2:  # balanced: the lines differ by less than a third
+            short, long = sorted(len(line) for line in lines)
+            assert short / long > 0.66, lines

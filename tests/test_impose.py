@@ -1,7 +1,10 @@
-"""Imposition: booklet order, n-up sheet sizes, searchable text, clear refusals."""
+"""Imposition: booklet order, n-up sheet sizes, searchable text, clear refusals; print
+files stay PDF/X and compact; a warning for unreadable scaling; a booklet's back cover."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -9,10 +12,11 @@ import weasyprint
 from pypdf import PageObject, PdfReader
 from pypdf.generic import RectangleObject
 
-from pressbrief import impose_pdf
+from pressbrief import BuildOptions, build_kit, impose_pdf
 from pressbrief.impose import booklet_order
 
-from .conftest import run
+from .conftest import MINIMAL, pdf_text, run
+from .test_print import PRINT, icc_streams
 
 
 def numbered_pdf(folder: Path, count: int, size: str = "letter") -> Path:
@@ -151,3 +155,66 @@ def test_damaged_pdfs_are_refused_without_a_traceback(
         assert not (tmp_path / "out.pdf").exists()
     assert run("impose", flat, "-o", flat, "--layout", "2-up") == 8
     assert "is the PDF being imposed" in capsys.readouterr().err
+
+
+def test_an_imposed_print_kit_stays_pdf_x_compact_with_a_back_cover(
+    project: Callable[..., Path], with_logo: str
+) -> None:
+    contact = "contact:\n  name: Press Office\n  email: press@test.example\n  phone: 555-0100\n"
+    folder = project(with_logo + contact + PRINT, a=MINIMAL)
+    (folder / "kits").mkdir()
+    (folder / "kits" / "k.yaml").write_text("title: K\nbriefs: [a]\n")
+    options = BuildOptions(jobs=1, profile="print")
+    (kit,) = build_kit(folder / "kits" / "k.yaml", folder / "k.pdf", options)
+    assert len(PdfReader(kit.output).pages) == 3  # cover, contents, a: padded with one page
+    imposed = impose_pdf(kit.output, folder / "booklet.pdf", "booklet", fit=True).output
+    reader = PdfReader(imposed)
+    root = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in xmp
+    (intent,) = root["/OutputIntents"]
+    assert intent.get_object()["/S"] == "/GTS_PDFX"
+    assert icc_streams(reader) == 1, "the CMYK profile is embedded more than once"
+    assert imposed.stat().st_size < 1.2 * kit.output.stat().st_size
+    for sheet in reader.pages:  # placed by their trim: Letter pages on a Letter sheet
+        assert [round(float(v)) for v in sheet.mediabox] == [0, 0, 792, 612]
+        trim = [float(v) for v in sheet.trimbox]
+        assert trim[0] == 0 and trim[2] == 792 and 0 < trim[1] < trim[3] < 612
+    text = pdf_text(imposed)
+    assert "page 1 of 3" not in text, "the kit's slug line was imposed too"
+    back = reader.pages[0]  # sheet 1: the back cover | the front cover
+    found: list[tuple[float, str]] = []
+    back.extract_text(
+        visitor_text=lambda t, cm, tm, *_: found.append((tm[4] * cm[0] + cm[4], t.strip()))
+    )
+    left = " ".join(t for x, t in found if t and x < 792 / 2)
+    for expected in ("Test Org", "Press contact", "press@test.example", "555-0100"):
+        assert expected.casefold() in left.casefold(), left
+
+
+def small_type_pdf(folder: Path, size: str) -> Path:
+    """A 5-page PDF of `size` pages whose body text is 9 pt (and one 20 pt heading)."""
+    body = "<p>" + "Body text of the brief, set in nine point type. " * 40 + "</p>"
+    pages = "".join(f'<h1 style="break-before: page">Part {n}</h1>{body}' for n in range(5))
+    html = f"<style>@page {{ size: {size} }} p {{ font-size: 9pt }} h1 {{ font-size: 20pt }}"
+    path = folder / f"small-{size}.pdf"
+    weasyprint.HTML(string=html + f"</style>{pages}").write_pdf(path)
+    return path
+
+
+@pytest.mark.parametrize(("size", "sheet"), [("letter", "tabloid"), ("a4", "a3")])
+def test_fit_warns_when_the_body_text_becomes_unreadable(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, size: str, sheet: str
+) -> None:
+    source = small_type_pdf(tmp_path, size)
+    caplog.set_level(logging.WARNING, logger="pressbrief.impose")
+    impose_pdf(source, tmp_path / "2-up.pdf", "2-up")  # full size: nothing to say
+    assert not [r for r in caplog.records if "scaled" in r.getMessage()]
+    impose_pdf(source, tmp_path / "booklet.pdf", "booklet", fit=True)
+    (record,) = [r for r in caplog.records if "scaled" in r.getMessage()]
+    scale = {"letter": 65, "a4": 71}[size]
+    assert record.getMessage() == (
+        f"{source}: the pages are scaled to {scale} %, so 9.0 pt body text prints at "
+        f"{9 * scale / 100:.1f} pt, under 8 pt; a {sheet} sheet (--sheet {sheet}) keeps it "
+        "at 9.0 pt"
+    )

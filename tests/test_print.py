@@ -1,7 +1,9 @@
-"""The print profile: bleed, crop and registration marks, page boxes, CMYK brand colours."""
+"""The print profile: bleed, crop and registration marks, page boxes, CMYK brand colours,
+K-only black text, the ink limit, the slug line, the warning for low-resolution pictures."""
 
 from __future__ import annotations
 
+import logging
 import re
 import subprocess
 import sys
@@ -10,7 +12,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from pypdf import PdfReader
+from PIL import Image
+from pypdf import PageObject, PdfReader
 from pypdf.generic import StreamObject
 
 from pressbrief import BuildOptions, build_kit, render_brief
@@ -27,6 +30,7 @@ print:
     accent: 10 100 80 5
     tint: 6 3 0 3
 """
+BRAND = {(1, 0.78, 0.25, 0.4), (0.1, 1, 0.8, 0.05), (0.06, 0.03, 0, 0.03)}
 
 
 def box(rectangle: object) -> list[float]:
@@ -67,7 +71,9 @@ def test_marks_sit_outside_the_bleed_in_registration_colour(
     folder = project(PRINT, b=MINIMAL)
     out = render_brief(folder / "content" / "b.yaml", folder / "b.pdf", profile="print").output
     data = operations(out).decode("latin-1")
-    assert "1 1 1 1 K" in data
+    assert re.search(r"/Registration\s+CS\s+1\s+SCN", data)  # marks in every plate…
+    space = PdfReader(out).pages[0]["/Resources"]["/ColorSpace"]["/Registration"].get_object()
+    assert space[:3] == ["/Separation", "/All", "/DeviceCMYK"]  # …as registration colour
     number = r"(-?[\d.]+)"
     marks = [
         tuple(float(v) for v in found)
@@ -134,7 +140,7 @@ def test_print_settings_are_validated(
 ) -> None:
     folder = project(
         "print:\n  bleed: 3 millimetres\n  cmyk:\n    primary: 100 80 20\n"
-        "    accent: 0 0 0 101\n    tint: 1 1 1 1\n",
+        "    accent: 0 0 0 101\n    tint: 100 100 80 40\n",
         b=MINIMAL,
     )
     assert run("check", folder) == 1
@@ -143,6 +149,10 @@ def test_print_settings_are_validated(
     assert f"{config}:2: print.bleed: '3 millimetres' is not a length; expected e.g. 3mm" in err
     assert f"{config}:4: print.cmyk.primary: '100 80 20' is not a CMYK colour" in err
     assert f"{config}:5: print.cmyk.accent: '0 0 0 101' is not a CMYK colour" in err
+    assert (
+        f"{config}:6: print.cmyk.tint: '100 100 80 40' is 320 % ink; the press profile takes "
+        "at most 300 %" in err
+    )
 
 
 def icc_streams(reader: PdfReader) -> int:
@@ -207,3 +217,129 @@ def test_print_files_are_the_same_bytes_across_processes(
     assert outputs[0] == outputs[1]
     meta = PdfReader(folder / "1.pdf").metadata
     assert meta is not None and meta["/CreationDate"].startswith("D:20000101")
+
+
+Paint = tuple[str, tuple[float, ...]]
+"""A colour as it is painted: its colour space and components."""
+
+
+def painted(page: PageObject) -> tuple[list[tuple[str, Paint]], list[Paint]]:
+    """Every piece of text on `page` with its fill colour, and every colour the page
+    paints with (fills and strokes), following the graphics state through the content
+    stream and the forms it draws."""
+    texts: list[tuple[str, Paint]] = []
+    colours: list[Paint] = []
+    device = {b"k": "/DeviceCMYK", b"K": "/DeviceCMYK", b"rg": "/DeviceRGB"}
+    device |= {b"RG": "/DeviceRGB", b"g": "/DeviceGray", b"G": "/DeviceGray"}
+    state: dict[str, Paint] = {"fill": ("/DeviceGray", (0.0,)), "stroke": ("/DeviceGray", (0.0,))}
+    saved: list[dict[str, Paint]] = []
+
+    def operator(name: bytes, operands: list[object], *_: object) -> None:
+        side = "fill" if name.islower() or name in (b"f*", b"'", b'"') else "stroke"
+        if name == b"q":
+            saved.append(dict(state))
+        elif name == b"Q" and saved:
+            state.update(saved.pop())
+        elif name in device:
+            state[side] = (device[name], tuple(float(v) for v in operands))  # type: ignore[arg-type]
+        elif name in (b"cs", b"CS"):
+            state[side] = (str(operands[0]), ())
+        elif name in (b"sc", b"scn", b"SC", b"SCN"):
+            values = tuple(float(v) for v in operands if not isinstance(v, str))  # type: ignore[arg-type]
+            state[side] = (state[side][0], values)
+        if name in (b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"):
+            colours.append(state["fill"])
+        if name in (b"S", b"s", b"B", b"B*", b"b", b"b*"):
+            colours.append(state["stroke"])
+
+    def text(content: str, *_: object) -> None:
+        if content.strip():
+            texts.append((content.strip(), state["fill"]))
+            colours.append(state["fill"])
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    return texts, colours
+
+
+@pytest.fixture(scope="module")
+def print_kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A print kit (cover, contents, two briefs) of a project with CMYK brand colours,
+    built once for the tests that read it."""
+    folder = tmp_path_factory.mktemp("print-kit")
+    for name, text in {
+        "pressbrief.yaml": "organization:\n  name: Test Org\n" + PRINT,
+        "content/a.yaml": MINIMAL,
+        "content/b.yaml": MINIMAL.replace("Minimal", "Second"),
+        "kits/k.yaml": "title: K\ndate: 2016-10-09\nbriefs: [a, b]\n",
+    }.items():
+        (folder / name).parent.mkdir(exist_ok=True)
+        (folder / name).write_text(text)
+    options = BuildOptions(jobs=1, profile="print")
+    (kit,) = build_kit(folder / "kits" / "k.yaml", folder / "k.pdf", options)
+    return kit.output
+
+
+def test_print_text_is_k_only_black_and_no_ink_passes_300_percent(print_kit: Path) -> None:
+    registration, summary = 0, []
+    for page in PdfReader(print_kit).pages:
+        texts, colours = painted(page)
+        summary += [paint for text, paint in texts if text in "One sentence of summary."]
+        for space, values in {paint for _, paint in texts}:  # no RGB; greys as black tints
+            assert space == "/DeviceCMYK", space
+            assert values[:3] == (0, 0, 0) or values in BRAND, values
+        for space, values in colours:
+            if space == "/Registration":  # the marks, outside the bleed (tested above)
+                registration += 1
+            else:
+                assert space != "/DeviceCMYK" or sum(values) <= 3.0, f"{values}: over 300 %"
+    assert summary and set(summary) == {("/DeviceCMYK", (0, 0, 0, 1))}  # body: black only
+    assert registration > 0
+
+
+def test_the_slug_line_names_job_date_and_page_outside_the_trim(print_kit: Path) -> None:
+    reader = PdfReader(print_kit)
+    count = len(reader.pages)
+    assert count >= 3
+    for number, page in enumerate(reader.pages, 1):
+        found: list[tuple[str, float]] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+            if text.strip():
+                found.append((text.strip(), tm[5] * cm[3] + cm[5]))  # noqa: B023
+
+        page.extract_text(visitor_text=visit)
+        slug = [y for text, y in found if text == f"k · 2016-10-09 · page {number} of {count}"]
+        assert len(slug) == 1, found[-3:]
+        assert slug[0] < float(page.bleedbox.bottom), "the slug line is not in the slug"
+
+
+def low_res_project(project: Callable[..., Path], width: int) -> Path:
+    """A print project whose brief shows a picture `width` pixels wide (3:2)."""
+    folder = project(PRINT, b=MINIMAL + "analysis: '![a scanned photograph](photo.png)'\n")
+    picture = Image.linear_gradient("L").convert("RGB").resize((width, width * 2 // 3))
+    picture.save(folder / "content" / "photo.png", dpi=(72, 72))
+    return folder
+
+
+def test_a_low_resolution_picture_is_named_with_its_dpi(
+    project: Callable[..., Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = low_res_project(project, 216)  # drawn at its natural size: 96 dpi
+    caplog.set_level(logging.WARNING)
+    render_brief(folder / "content" / "b.yaml", folder / "b.pdf")
+    assert not caplog.records  # on screen, resolution is not a question
+    assert run("render", folder / "content" / "b.yaml", "--profile", "print") == 0
+    (record,) = caplog.records
+    assert record.getMessage().startswith(
+        "b: page 1: picture 'a scanned photograph' (216 × 144 px) prints at 96 dpi at its "
+        "placed size; print needs 300 dpi"
+    )
+
+
+def test_a_high_resolution_picture_passes(
+    project: Callable[..., Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = low_res_project(project, 2400)  # scaled down to the column: over 300 dpi
+    caplog.set_level(logging.WARNING)
+    render_brief(folder / "content" / "b.yaml", folder / "b.pdf", profile="print")
+    assert not caplog.records
