@@ -9,11 +9,11 @@ whole kit (`_StructureMerge`) and one font subset per face shared by every page
 (`kitfonts.share_fonts`).
 
 A brief in a kit is its one-pager with the kit's folio ("Debate Night Briefing Book · 3")
-printed in the footer's right-hand corner, which briefs leave empty. The folios are laid
-out by the kit-cover layout in the same pass as the kit's other pages, so they are set
-exactly like the kit's own footer, and stamped at assembly as pagination artifacts; their
-glyphs join the shared font subsets. Stamping costs no render per kit position: a kit
-re-uses the cached one-pagers.
+printed in the footer's right-hand corner, which briefs leave empty. The kit-cover layout
+lays out all the folios in one document, one page each, set exactly like the kit's own
+footer; assembly draws each over its brief page as a pagination artifact, and their glyphs
+join the shared font subsets. Stamping costs no render per kit position: a kit re-uses the
+cached one-pagers.
 """
 
 from __future__ import annotations
