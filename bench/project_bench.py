@@ -64,6 +64,17 @@ def generate(folder: Path, briefs: int, kit: int, fitting: bool = False) -> None
     (folder / "kits" / "bench.yaml").write_text(yaml.safe_dump(kit_data), encoding="utf-8")
 
 
+def hyphen_ladders(fitted: Fitted) -> int:
+    """How many times three or more lines in a row of a paragraph end hyphenated."""
+    found = 0
+    for lines in fitted.pages.lines_of("p"):
+        run = 0
+        for line in lines:
+            run = run + 1 if line.rstrip().endswith("\u2010") else 0
+            found += run == 3
+    return found
+
+
 def timed(job: object) -> float:
     start = time.perf_counter()
     job()  # type: ignore[operator]
@@ -149,6 +160,9 @@ def main() -> None:
     print(f"  most for one brief       {max(passes):7d}   (target <= 3)")
     print(f"  briefs by passes         {dict(sorted(Counter(passes).items()))}")
     print(f"fill of the text area      {fills[0]:7.1%} to {fills[-1]:.1%}")
+    ladders = sum(hyphen_ladders(fitted) for fitted in fits)
+    lines = sum(len(lines) for fitted in fits for lines in fitted.pages.lines_of("p"))
+    print(f"3+ hyphenated lines in a row {ladders:5d}   (in {lines} lines of paragraphs)")
     print(f"no-op rebuild              {noop:7.3f} s")
     print(f"  ratio no-op / cold       {noop / cold:7.3f}   (target <= 0.05)")
     print(f"one edited brief + kit     {one:7.2f} s")

@@ -96,16 +96,28 @@ class _Search:
         """The fill `index` should have: the fill measured at the nearest step laid out,
         scaled by the ratio of the two steps' scales (near the page's fill, a step's
         declared scale is a good guide; far from it, fixed parts of the page weigh in)."""
-        nearest = min(self.fills, key=lambda laid: (abs(laid - index), self.laid[laid].count))
+        nearest = self.nearest(index)
         steps = self.fit.steps
         return self.fills[nearest] * steps[index].scale / steps[nearest].scale
 
+    def nearest(self, index: int) -> int:
+        """The step laid out nearest to `index` (a one-page layout where two are as near)."""
+        return min(self.fills, key=lambda laid: (abs(laid - index), self.laid[laid].count))
+
     def next(self) -> int:
-        """The roomiest step predicted to fill within bounds, inside what is still open."""
+        """The roomiest step predicted to fill within bounds, inside what is still open.
+        A prediction from a one-page layout aims a little under the upper bound; one from
+        a layout that ran over needs no margin: the gaps page breaks leave make its
+        measured height, and so the prediction, too large already."""
         last = len(self.fit.steps) - 1
         upper = last if self.good is None else self.good - 1
         lower = self.too_big + 1
-        candidates = [i for i in range(lower, upper + 1) if self.predicted(i) <= self.high - AIM]
+        candidates = [
+            i
+            for i in range(lower, upper + 1)
+            if self.predicted(i)
+            <= self.high - (AIM if self.laid[self.nearest(i)].count == 1 else 0)
+        ]
         return candidates[0] if candidates else upper
 
 

@@ -17,7 +17,7 @@ from markupsafe import escape
 
 from .layouts import Fit, Step
 
-WIDTHS = tuple(range(100, 48, -3))
+WIDTHS = tuple(range(100, 50, -4))
 """Trial widths, in percent of the measure."""
 
 DASHES = ("-", "\u2013", "\u2014")

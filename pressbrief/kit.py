@@ -41,9 +41,10 @@ from pypdf.generic import (
 )
 
 from .html import Entry, Verso, first_sentence, format_embargo, kind
-from .kitfonts import as_dict, share_fonts
+from .kitfonts import as_dict, as_int, share_fonts
 from .model import Brief, Kit
 from .pdfpack import write_compact
+from .tagging import kids
 
 log = logging.getLogger(__name__)
 
@@ -286,12 +287,6 @@ def _page_index(reader: PdfReader, page: PdfObject | int | None) -> int:
     return numbers.index(page.idnum)
 
 
-def _int(item: PdfObject) -> int:
-    resolved = item.get_object()
-    assert isinstance(resolved, NumberObject), f"expected a number, got {resolved!r}"
-    return int(resolved)
-
-
 def _outline(
     writer: PdfWriter,
     front: PdfReader,
@@ -382,13 +377,13 @@ class _StructureMerge:
         base = self.next_key
         for source_page, page in zip(reader.pages, pages, strict=True):
             if "/StructParents" in source_page:
-                key = _int(source_page["/StructParents"]) + base
+                key = as_int(source_page["/StructParents"]) + base
                 page[NameObject("/StructParents")] = NumberObject(key)
             for annotation in _annotations(page):
                 if "/StructParent" in annotation:
-                    key = _int(annotation["/StructParent"]) + base
+                    key = as_int(annotation["/StructParent"]) + base
                     annotation[NameObject("/StructParent")] = NumberObject(key)
-        for source_kid in _kids(tree):
+        for source_kid in kids(tree):
             element = source_kid.clone(self.writer, ignore_fields=["/P"])
             element_object = as_dict(element)
             if element_object.get("/S") == "/Document":
@@ -402,7 +397,7 @@ class _StructureMerge:
         numbers = as_dict(tree["/ParentTree"]).get("/Nums", ArrayObject())
         highest = -1
         for i in range(0, len(numbers), 2):
-            key = _int(numbers[i]) + base
+            key = as_int(numbers[i]) + base
             self.nums.extend([NumberObject(key), numbers[i + 1].clone(self.writer)])
             highest = max(highest, key)
         self.next_key = max(self.next_key, highest + 1)
@@ -418,18 +413,11 @@ class _StructureMerge:
         self.writer.root_object[NameObject("/StructTreeRoot")] = self.root_ref
 
 
-def _kids(element: DictionaryObject) -> list[PdfObject]:
-    kids = element.raw_get("/K") if "/K" in element else ArrayObject()
-    if isinstance(kids, IndirectObject) and isinstance(kids.get_object(), ArrayObject):
-        kids = kids.get_object()
-    return list(kids) if isinstance(kids, ArrayObject) else [kids]
-
-
 def _set_parents(element: DictionaryObject, parent: IndirectObject) -> None:
     """Set /P of `element` and of every structure element below it (clone dropped them)."""
     element[NameObject("/P")] = parent
     own = element.indirect_reference
-    for kid in _kids(element):
+    for kid in kids(element):
         kid_object = kid.get_object() if isinstance(kid, IndirectObject) else kid
         if isinstance(kid_object, DictionaryObject) and "/S" in kid_object:
             assert own is not None, "structure elements are indirect objects"

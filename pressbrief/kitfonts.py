@@ -118,6 +118,13 @@ def as_array(item: PdfObject | None) -> ArrayObject:
     return resolved
 
 
+def as_int(item: PdfObject | None) -> int:
+    """The number `item` is or refers to."""
+    resolved = item.get_object() if item is not None else None
+    assert isinstance(resolved, NumberObject), f"expected a number, got {resolved!r}"
+    return int(resolved)
+
+
 def _program(descendant: DictionaryObject) -> StreamObject | None:
     descriptor = descendant.get("/FontDescriptor")
     if descriptor is None:

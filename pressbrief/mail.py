@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from email_validator import validate_email
+from markupsafe import Markup
 
 from . import markdown
 from .config import size_in_bytes
@@ -104,17 +105,19 @@ def write_letters(
     correction marks a packet sent again. Runs in a worker process: a layout is code, and
     is held to the render limits like any other."""
     layout = find_layout("email", root)
-    layout.environment.filters.update(md=markdown.render, md_inline=markdown.render_inline)
+    layout.environment.filters.update(
+        md=_email_markdown, md_inline=markdown.render_inline, tel=_tel
+    )
     embargo = embargo_notice(briefs, now)
     heading = " ".join(heading.split())  # a title written over two lines is one header line
     letters = []
     for recipient, correction in readers:
-        marks = [
-            *(["CORRECTION"] if correction else []),
-            *(["DRAFT"] if drafts(briefs) else []),
-            *([f"EMBARGOED UNTIL {embargo.upper()}"] if embargo else []),
-        ]
+        # Short marks lead, so a phone shows them and then the title; the long embargo
+        # follows the title.
+        marks = [*(["CORRECTION"] if correction else []), *(["DRAFT"] if drafts(briefs) else [])]
         subject = ": ".join([*marks, heading])
+        if embargo:
+            subject += f" — Embargoed until {embargo}"
         context = {
             "subject": subject,
             "heading": heading,
@@ -130,6 +133,19 @@ def write_letters(
         text = layout.render("template.txt", **context)
         letters.append(Letter(subject, text, layout.render("template.html", **context)))
     return letters
+
+
+def _email_markdown(text: str) -> Markup:
+    """Block Markdown → HTML whose paragraphs carry their own spacing, 10px under each:
+    mail clients give <p> default margins, and a style sheet may not reach them. (Content
+    cannot write a `<p>` of its own: its raw HTML is escaped.)"""
+    return Markup(str(markdown.render(text)).replace("<p>", '<p style="margin:0 0 10px;">'))
+
+
+def _tel(phone: str) -> str:
+    """A `tel:` address for a phone number as people write it: '(202) 555-0148' →
+    'tel:2025550148'."""
+    return "tel:" + "".join(char for char in phone if char.isdigit() or char == "+")
 
 
 def compose(

@@ -8,6 +8,7 @@ drafts is refused before anything is built unless asked for.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from .html import long_date
 from .layouts import available
 from .mail import (
     Attachment,
+    Letter,
     compose,
     drafts,
     fit_attachments,
@@ -29,7 +31,7 @@ from .mail import (
 )
 from .model import Brief
 from .project import Project, open_project, project_root_of
-from .recipients import read_recipients
+from .recipients import Recipient, read_recipients
 from .smtp import DEADLINES, RETRY_DELAYS, Deadlines
 from .workers import limited, shared_pool
 
@@ -57,17 +59,8 @@ def email_packet(
     `resend` sends again what was sent already, marked as a correction;
     `resend_unconfirmed` sends again what may or may not have been delivered."""
     people = read_recipients(recipients)
-    is_kit = source.resolve().parent.name == "kits"
-    if is_kit:
-        project, kit, briefs = load_kit_members(source)
-        heading = kit.title
-        intro = " · ".join(
-            part for part in (kit.subtitle, kit.event, kit.date and long_date(kit.date)) if part
-        )
-    else:
-        project = open_project(project_root_of(source))
-        (brief,) = load_briefs([source], project.config, available(project.root))
-        briefs, heading, intro = [brief], brief.title, brief.series
+    packet = open_packet(source)
+    project, briefs = packet.project, packet.briefs
     unfinished = drafts(briefs)
     if unfinished and not allow_draft:
         names = ", ".join(str(b.source) for b in unfinished)
@@ -75,26 +68,27 @@ def email_packet(
             f"{source}: {len(unfinished)} brief(s) are drafts (status: draft): {names}. Mark "
             "them final, or send the packet as a draft with --allow-draft. Nothing was sent."
         )
-    if is_kit and attach == "kit":
+    if packet.is_kit and attach == "kit":
         kit_pdf = project.root / "dist" / "kits" / f"{source.stem}.pdf"
         (built, *_) = build_kit(source, kit_pdf, options)
         attachments = [Attachment(kit_pdf.name, built.output.read_bytes())]
     else:
         attachments = _brief_attachments(project, briefs, options)
     config = project.config
-    packet = source.resolve().relative_to(project.root.resolve()).as_posix()
+    packet_file = source.resolve().relative_to(project.root.resolve()).as_posix()
     now = now or datetime.now(UTC)
     readers = [
-        (person, resend and was_sent(project.root, identity(packet, person.email)))
+        (person, resend and was_sent(project.root, identity(packet_file, person.email)))
         for person in people
     ]
-    arguments = (config, project.root, heading, intro, briefs, readers, now)
-    letters = shared_pool(1).one(limited(source, write_letters, arguments, config))
+    letters = packet_letters(packet, readers, now)
     budget = size_budget(config)
-    bare = compose(config, letters[0], [], people[0], now, packet)
+    bare = compose(config, letters[0], [], people[0], now, packet_file)
     attachments = fit_attachments(attachments, size(bare), budget, str(source))
     messages = {
-        identity(packet, person.email): compose(config, letter, attachments, person, now, packet)
+        identity(packet_file, person.email): compose(
+            config, letter, attachments, person, now, packet_file
+        )
         for person, letter in zip(people, letters, strict=True)
     }
     largest = max(size(m) for m in messages.values())
@@ -108,6 +102,45 @@ def email_packet(
     if not dry_run:
         deliver(config, project.root, report, progress, delays, deadlines)
     return report
+
+
+@dataclass(frozen=True)
+class Packet:
+    """What a packet says, whoever reads it."""
+
+    source: Path
+    project: Project
+    briefs: list[Brief]
+    heading: str
+    """The kit's title, or the brief's."""
+    intro: str
+    """The line under the heading: a kit's subtitle, event and date; a brief's date."""
+    is_kit: bool
+
+
+def open_packet(source: Path) -> Packet:
+    """The packet of a kit (kits/NAME.yaml) or a brief (content/SLUG.yaml), validated."""
+    if source.resolve().parent.name == "kits":
+        project, kit, briefs = load_kit_members(source)
+        parts = (kit.subtitle, kit.event, kit.date and long_date(kit.date))
+        intro = " · ".join(part for part in parts if part)
+        return Packet(source, project, briefs, kit.title, intro, is_kit=True)
+    project = open_project(project_root_of(source))
+    (brief,) = load_briefs([source], project.config, available(project.root))
+    intro = long_date(brief.date) if brief.date else ""
+    return Packet(source, project, [brief], brief.title, intro, is_kit=False)
+
+
+def packet_letters(
+    packet: Packet, readers: list[tuple[Recipient, bool]], now: datetime
+) -> list[Letter]:
+    """The letter for each (recipient, correction), written in a worker process under the
+    render limits (the email layout is code)."""
+    config = packet.project.config
+    arguments = (config, packet.project.root, packet.heading, packet.intro, packet.briefs)
+    task = limited(packet.source, write_letters, (*arguments, readers, now), config)
+    letters: list[Letter] = shared_pool(1).one(task)
+    return letters
 
 
 def _brief_attachments(

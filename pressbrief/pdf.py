@@ -10,6 +10,7 @@ gives the same bytes in any folder, at any time.
 
 from __future__ import annotations
 
+import copy
 import errno
 import hashlib
 import logging
@@ -28,7 +29,7 @@ from weasyprint.pdf import metadata
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import images
+from . import images, tagging
 from .config import size_in_bytes
 from .files import read_regular
 from .model import Limits
@@ -178,6 +179,15 @@ class Parsed:
                 url_fetcher=fetcher,
             )
 
+    def fragment(self, html: str) -> Parsed:
+        """Another document (a headline alone, say) with this one's stylesheet, which is
+        not parsed again: for trial layouts."""
+        trial = copy.copy(self)
+        trial.document = weasyprint.HTML(
+            string=html, base_url=self.document.base_url, url_fetcher=self.fetcher
+        )
+        return trial
+
     def layout(self, extra_css: str) -> Pages:
         """Lay out the document with `extra_css` appended to its styles."""
         with _collect_errors(self.errors):
@@ -308,26 +318,29 @@ class Pages:
         return None
 
     def pdf(self, print_shop: bool = False) -> bytes:
-        """The PDF: tagged PDF/UA-1, or for a print shop PDF/X-4 (tagged too), whose output
-        intent comes from the CMYK @color-profile of the print CSS. Its identifiers derive
-        from the source, with the folders it was fetched from left out, and font subsets
-        carry no clock time, so the bytes are the same in any folder, at any time."""
+        """The PDF: tagged PDF/UA-1, or for a print shop PDF/X-4 (tagged and claiming PDF/UA-1
+        too), whose output intent comes from the CMYK @color-profile of the print CSS; its
+        page furniture is marked as artifacts (`tagging`). Its XMP document id derives from
+        the source, with the folders it was fetched from left out, its file identifier from
+        its bytes (`pdfpack`), and font subsets carry no clock time, so the bytes are the
+        same in any folder, at any time."""
         roots = self.fetcher.roots
         digest = hashlib.md5(_portable(self.source, roots).encode(), usedforsecurity=False)
         identifier = digest.hexdigest()
         if print_shop:
             options = {"pdf_variant": "pdf/x-4", "pdf_tags": True}
         else:
-            options = {"pdf_variant": "pdf/ua-1", "pdf_identifier": identifier.encode()}
+            options = {"pdf_variant": "pdf/ua-1"}
         with (
             _collect_errors(self.errors),
             _document_id(uuid.UUID(identifier)),
             _font_clock(),
             _subsetter(),
+            _list_labels(),
         ):
             result = self.rendered.write_pdf(**options)
         assert isinstance(result, bytes)
-        return result
+        return tagging.complete(result, print_shop)
 
 
 def _folder_url(folder: Path) -> str:
@@ -396,3 +409,21 @@ def _subsetter() -> Iterator[None]:
         yield
     finally:
         fonts.harfbuzz_subset = original
+
+
+@contextmanager
+def _list_labels() -> Iterator[None]:
+    """Tag the `::before` of a list item (how layouts draw numbered and bulleted markers)
+    as a list label; WeasyPrint tags it `NonStruct`, as any pseudo-element, inside the
+    item's body, from where `tagging` moves it beside the body.
+
+    Written against WeasyPrint 70: `weasyprint.pdf.tags._get_pdf_tag` maps a box's
+    element tag (`li::before` for this one) to a structure type."""
+    from weasyprint.pdf import tags
+
+    original = tags._get_pdf_tag
+    tags._get_pdf_tag = lambda tag: "Lbl" if tag == "li::before" else original(tag)
+    try:
+        yield
+    finally:
+        tags._get_pdf_tag = original

@@ -76,7 +76,7 @@ def render_pdf(
 
     assert brief.source is not None
     parsed, layout = parse_brief(brief, config)
-    extra = headline.css_for(balance_headline(brief, config, layout))
+    extra = headline.css_for(balance_headline(parsed, brief, layout))
     trimming = trim or brief.fit == "trim"
     dropped: tuple[str, ...] = ()
     try:
@@ -134,13 +134,11 @@ def parse_brief(brief: Brief, config: Config) -> tuple[Parsed, Layout]:
     return _parse(build_html(brief, config, layout), brief.source.parent, config, layout), layout
 
 
-def balance_headline(brief: Brief, config: Config, layout: Layout) -> dict[str, int]:
+def balance_headline(parsed: Parsed, brief: Brief, layout: Layout) -> dict[str, int]:
     """Headline size → the width (percent) its lines break best at, from one small trial
-    layout (not a layout pass of the brief; its cost is logged)."""
-    assert brief.source is not None
+    layout with the brief's stylesheet (not a layout pass of the brief; its cost is logged)."""
     started = time.perf_counter()
-    html = headline.trial_html(brief.title, brief.lang, layout.fit)
-    trial = _parse(html, brief.source.parent, config, layout)
+    trial = parsed.fragment(headline.trial_html(brief.title, brief.lang, layout.fit))
     natural = layout.fit.steps[layout.fit.natural]
     pages = trial.layout(natural.css() + "h1 { break-inside: avoid; }")
     chosen = headline.widths(headline.trials(pages.lines_of("h1"), layout.fit))

@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# WeasyPrint's system libraries: Pango for text, HarfBuzz's subsetter for small fonts.
-system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+# WeasyPrint's system libraries: Pango for text, HarfBuzz's subsetter for small fonts;
+# Chromium for the tests that open the HTML email at phone width.
+system_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium)
 missing=()
 for package in "${system_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -7,6 +7,7 @@ import email
 import email.policy
 import io
 import queue
+import re
 import shutil
 import signal
 import socket
@@ -195,17 +196,23 @@ def test_briefs_attached_one_by_one(
     assert names == ["a.pdf", "b.pdf"]
 
 
-def test_an_embargo_that_has_not_lifted_leads_the_subject(
+def test_an_embargo_that_has_not_lifted_follows_the_title_in_the_subject(
     project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
 ) -> None:
+    """The title comes first so a phone shows it; short marks (DRAFT) lead it."""
     handler, port = smtp
     folder = mail_project(project, with_logo, port)
     brief = folder / "content" / "a.yaml"
-    brief.write_text(brief.read_text() + "embargo: 2030-01-15T09:00:00-05:00\n")
-    send(folder, now=datetime(2029, 12, 1, tzinfo=UTC))
-    subject = handler.received[0]["Subject"]
-    assert subject == "EMBARGOED UNTIL 9:00 A.M. UTC−5, TUESDAY, JANUARY 15, 2030: Debate Night"
-    assert "EMBARGOED UNTIL" in handler.received[0].get_body(("plain",)).get_content()
+    brief.write_text(brief.read_text() + "embargo: 2030-01-15T09:00:00-05:00\nstatus: draft\n")
+    send(folder, now=datetime(2029, 12, 1, tzinfo=UTC), allow_draft=True)
+    message = handler.received[0]
+    embargo = "Embargoed until 9:00 a.m. UTC−5, Tuesday, January 15, 2030"
+    assert message["Subject"] == f"DRAFT: Debate Night — {embargo}"
+    assert embargo in message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert embargo in re.sub("<[^>]+>", "", html)  # its parts are kept whole on a phone
+    send(folder, now=datetime(2030, 1, 16, tzinfo=UTC), allow_draft=True, resend=True)
+    assert handler.received[-1]["Subject"] == "CORRECTION: DRAFT: Debate Night"
 
 
 def test_a_refused_recipient_is_reported_and_stays_queued(

@@ -237,3 +237,24 @@ def test_headlines_break_without_a_lone_last_word(examples: Path) -> None:
         if len(lines) == 2:  # balanced: the lines differ by less than a third
             short, long = sorted(len(line) for line in lines)
             assert short / long > 0.66, lines
+
+
+def test_summary_points_and_questions_share_one_left_edge(examples: Path) -> None:
+    from weasyprint.formatting_structure.boxes import LineBox
+
+    result = fitted(examples / "content" / "broadband-compact.yaml", "letter")
+    page = result.pages.rendered.pages[0]._page_box
+    edges: dict[str, set[float]] = {}
+
+    def walk(box: object, section: str | None) -> None:
+        element = getattr(box, "element", None)
+        classes = (element.get("class") or "") if element is not None else ""
+        section = next((c for c in ("summary", "points", "questions") if c in classes), section)
+        if isinstance(box, LineBox) and section and box.element.tag == "p":
+            edges.setdefault(section, set()).add(round(box.position_x, 1))
+        for child in getattr(box, "children", []):
+            walk(child, section)
+
+    walk(page.children[0], None)
+    assert set(edges) == {"summary", "points", "questions"}
+    assert len(set.union(*edges.values())) == 1, edges  # five near-miss edges before

@@ -49,7 +49,7 @@ def test_control_characters_are_named_at_their_line_and_column(
         "delete it (such characters often come from pasting out of Word or a PDF)",
         f"{file}:9: speeker: unknown field; allowed: title, summary, "
         "talking_points, type, series, date, statement, analysis, press_questions, related, "
-        "tags, lang, status, embargo",
+        "tags, lang, status, embargo, fit, priority",
         f"{file}:10: control character U+007F (DELETE) at column 13; "
         "delete it (such characters often come from pasting out of Word or a PDF)",
         f"{file}:11: series: control character U+001B (ESCAPE) written as an escape; delete it",
