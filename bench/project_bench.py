@@ -32,7 +32,7 @@ from pressbrief.build import check_project
 from pressbrief.fit import Fitted
 from pressbrief.fonts import font_face_css
 from pressbrief.html import build_html, build_kit_html, stylesheet
-from pressbrief.kit import contents_entries, plan
+from pressbrief.kit import contents_entries, embargo_of, plan
 from pressbrief.layouts import find_layout
 from pressbrief.render import render_pdf
 
@@ -109,10 +109,19 @@ def single_pass_size(folder: Path, documents: list[weasyprint.Document], kit: in
     checked = check_project(folder)
     (kit_model,) = checked.kits
     members = list(checked.briefs)[:kit]
-    starts, _ = plan([1] * kit, False)
+    starts = plan([1] * kit, False).starts
     layout = find_layout("kit-cover", folder)
     keywords = list(dict.fromkeys(t for b in members for t in b.tags))
-    html = build_kit_html(kit_model, config, layout, contents_entries(members, starts), keywords)
+    entries = contents_entries(members, starts)
+    html = build_kit_html(
+        kit_model,
+        config,
+        layout,
+        "template.html",
+        entries=entries,
+        keywords=keywords,
+        embargo=embargo_of(members),
+    )
     front = weasyprint.HTML(string=html, base_url=folder.as_uri() + "/").render(
         stylesheets=[weasyprint.CSS(string=font_face_css() + stylesheet(config, layout))]
     )

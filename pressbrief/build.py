@@ -16,19 +16,22 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .cache import BuildCache, Key
 from .content import load_brief, load_kit
 from .errors import BuildError, ContentError, KitError, OutputError, PressbriefError, Problem
 from .files import check_output
-from .html import Entry, build_blank_html, build_kit_html
+from .html import Entry, Verso, build_kit_html
 from .layouts import available, find_layout
 from .model import Brief, Config, Kit
 from .printing import finish
 from .project import Project, open_project, project_root_of, slug_clashes
 from .render import render_document, render_summary, write_atomic
 from .workers import limited, shared_pool
+
+if TYPE_CHECKING:  # pypdf is imported when a kit is assembled, not by `check`
+    from .kit import OwnPages
 
 log = logging.getLogger(__name__)
 
@@ -195,19 +198,34 @@ class _Result:
     error: PressbriefError | None = None
 
 
-def _render_front(
-    kit: Kit, config: Config, entries: list[Entry], keywords: list[str]
-) -> tuple[bytes, bytes | None]:
-    """A kit's own pages (cover, contents) and, in duplex, its blank page (runs in a worker
-    process: a kit's title and its briefs' titles are content too)."""
-    assert kit.source is not None and config.root is not None
+def _render_own_pages(
+    kit: Kit,
+    config: Config,
+    entries: list[Entry],
+    keywords: list[str],
+    embargo: str | None,
+    versos: list[Verso],
+    folios: list[int],
+) -> OwnPages:
+    """A kit's own pages: cover and contents, duplex notes pages, and the folios of its
+    brief pages (runs in a worker process: a kit's title and its briefs' titles are content
+    too)."""
+    from .kit import OwnPages, page_count, roman
+
+    source = kit.source
+    assert source is not None and config.root is not None
     layout = find_layout("kit-cover", config.root)
-    html = build_kit_html(kit, config, layout, entries, keywords)
-    front = render_document(html, kit.source, config, layout)
-    blank = None
-    if kit.duplex:
-        blank = render_document(build_blank_html(kit, config, layout), kit.source, config, layout)
-    return front, blank
+
+    def render(page: str, **context: object) -> bytes:
+        html = build_kit_html(kit, config, layout, page, **context)
+        return render_document(html, source, config, layout)
+
+    front = render("template.html", entries=entries, keywords=keywords, embargo=embargo)
+    count = page_count(front) if kit.cover or kit.contents else 0
+    # In duplex, odd opening pages end on a notes page, numbered i, ii… after the cover.
+    pad = roman(count + (not kit.cover)) if kit.duplex and count % 2 else ""
+    notes = render("notes.html", versos=versos, pad=pad) if versos or pad else None
+    return OwnPages(front, notes, render("folios.html", folios=folios))
 
 
 class _Build:
@@ -439,16 +457,25 @@ class _Build:
     def _assemble(
         self, kit: Kit, jobs: list[_Job], results: dict[Key, _Result]
     ) -> tuple[bytes, int]:
-        from .kit import Member, assemble, contents_entries, plan
+        from .kit import Member, assemble, contents_entries, embargo_of, plan, versos
 
         config = self._kit_config(kit)
         members = [Member(job.brief, results[job.key].pdf, results[job.key].pages) for job in jobs]
-        starts, _ = plan([results[job.key].pages for job in jobs], kit.duplex)
-        keywords = list(dict.fromkeys(tag for job in jobs for tag in job.brief.tags))
-        entries = contents_entries([job.brief for job in jobs], starts)
-        task = limited(kit.source, _render_front, (kit, config, entries, keywords), config)
-        front, blank = self.pool.one(task)
-        return assemble(kit, front, blank, members, self.cache.folder / "fonts")
+        briefs = [job.brief for job in jobs]
+        counts = [member.pages for member in members]
+        layout = plan(counts, kit.duplex)
+        keywords = list(dict.fromkeys(tag for brief in briefs for tag in brief.tags))
+        args = (
+            kit,
+            config,
+            contents_entries(briefs, layout.starts),
+            keywords,
+            embargo_of(briefs),
+            versos(briefs, layout.notes),
+            layout.folios(counts),
+        )
+        own = self.pool.one(limited(kit.source, _render_own_pages, args, config))
+        return assemble(kit, own, members, self.cache.folder / "fonts")
 
     def _report(self, what: str) -> None:
         self.done += 1

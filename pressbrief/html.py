@@ -11,6 +11,7 @@ and `short_url` (an address as it reads on paper, "jhi.org/choosing-to-lead").
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -149,26 +150,50 @@ def build_html(brief: Brief, config: Config, layout: Layout, dropped: Sequence[s
 
 @dataclass(frozen=True)
 class Entry:
-    """A brief's line in a kit's contents: where it starts, by its printed page number."""
+    """A brief's entry in a kit's contents: its folio (the printed number of its first
+    page) and what it is."""
 
     slug: str
     title: str
     series: str
     page: int
+    kind: str
+    """The document type as a reader names it, e.g. 'Issue brief'."""
+    day: date | None
+    dek: str
+    """The summary's first sentence (Markdown); the layout clamps it to two lines."""
+    embargo: str | None
 
 
-def build_kit_html(
-    kit: Kit, config: Config, layout: Layout, entries: list[Entry], keywords: list[str]
-) -> str:
-    """The HTML of a kit's own pages: cover and contents, in `layout` (kit-cover)."""
-    return _render(
-        layout, config, kit.date, "template.html", kit=kit, entries=entries, keywords=keywords
-    )
+@dataclass(frozen=True)
+class Verso:
+    """The notes page that follows a brief ending on a right-hand page in a duplex kit."""
+
+    folio: int
+    title: str
+    questions: tuple[str, ...]
 
 
-def build_blank_html(kit: Kit, config: Config, layout: Layout) -> str:
-    """The HTML of the page a duplex kit inserts to start a brief on a right-hand page."""
-    return _render(layout, config, kit.date, "blank.html", kit=kit)
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9%)*_][.!?])[\"”’)]?\s+(?=[\"“‘(*_]?[A-Z0-9])")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a Markdown text's first paragraph (an abbreviation such as
+    "U.S." does not end it)."""
+    paragraph = " ".join(text.strip().split("\n\n")[0].split())
+    return _SENTENCE_END.split(paragraph, maxsplit=1)[0]
+
+
+def kind(document_type: str) -> str:
+    """A document type as a reader names it: 'issue-brief' → 'Issue brief'."""
+    return document_type.replace("-", " ").replace("_", " ").capitalize()
+
+
+def build_kit_html(kit: Kit, config: Config, layout: Layout, page: str, **context: Any) -> str:
+    """The HTML of a kit's own pages in `layout` (kit-cover): `page` is the template of the
+    cover and contents (template.html), the duplex notes pages (notes.html) or the folios
+    printed on the briefs (folios.html)."""
+    return _render(layout, config, kit.date, page, kit=kit, **context)
 
 
 def build_back_cover_html(config: Config, layout: Layout) -> str:

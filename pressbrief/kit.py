@@ -3,9 +3,17 @@
 Why two tools: WeasyPrint lays out the kit's own pages (cover and contents) in one pass,
 as it does every page we print; the briefs are already PDFs (cached, rendered in worker
 processes), so re-laying them out would waste the build. pypdf puts the pages in order and
-adds what only the whole kit knows: duplex blank pages, contents links, outline, page
-labels, metadata, one structure tree for the whole kit (`_StructureMerge`) and one font
-subset per face shared by every page (`kitfonts.share_fonts`).
+adds what only the whole kit knows: the kit's folio on every brief page (`_stamp`), duplex
+notes pages, contents links, outline, page labels, metadata, one structure tree for the
+whole kit (`_StructureMerge`) and one font subset per face shared by every page
+(`kitfonts.share_fonts`).
+
+A brief in a kit is its one-pager with the kit's folio ("Debate Night Briefing Book · 3")
+printed in the footer's right-hand corner, which briefs leave empty. The kit-cover layout
+lays out all the folios in one document, one page each, set exactly like the kit's own
+footer; assembly draws each over its brief page as a pagination artifact, and their glyphs
+join the shared font subsets. Stamping costs no render per kit position: a kit re-uses the
+cached one-pagers.
 """
 
 from __future__ import annotations
@@ -17,11 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
+    ContentStream,
+    DecodedStreamObject,
     DictionaryObject,
     IndirectObject,
     NameObject,
@@ -30,7 +40,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from .html import Entry
+from .html import Entry, Verso, first_sentence, format_embargo, kind
 from .kitfonts import as_dict, as_int, share_fonts
 from .model import Brief, Kit
 from .pdfpack import write_compact
@@ -51,56 +61,133 @@ class Member:
     pages: int
 
 
+@dataclass(frozen=True)
+class OwnPages:
+    """The kit's own pages, laid out by the kit-cover layout."""
+
+    front: bytes
+    """Cover and contents."""
+    notes: bytes | None
+    """Duplex notes pages: a plain one ending the opening pages when they are odd in
+    number, then one after each brief that ends on a right-hand page."""
+    folios: bytes
+    """One page per brief page, holding nothing but its folio."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where a kit's pages go; page numbers are folios: the first brief page is 1."""
+
+    starts: list[int]
+    """The folio of each brief's first page."""
+    notes: list[int | None]
+    """The folio of the notes page after each brief, or None."""
+
+    def folios(self, page_counts: list[int]) -> list[int]:
+        """The folio of every brief page, in order."""
+        return [n for s, c in zip(self.starts, page_counts, strict=True) for n in range(s, s + c)]
+
+
 def page_count(pdf: bytes) -> int:
     """Number of pages of a PDF."""
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def plan(page_counts: list[int], duplex: bool) -> tuple[list[int], list[bool]]:
-    """Printed page number where each brief starts (the first brief page is 1), and whether
-    a blank page precedes it so that, printed duplex, it starts on a right-hand page.
+def plan(page_counts: list[int], duplex: bool) -> Plan:
+    """Where each brief starts and, in duplex, which briefs a notes page follows: one that
+    ends on a right-hand page, so that the next starts on a right-hand page too.
 
     The kit's own pages are padded to an even count in duplex, so page number parity is
     physical parity: odd numbers are right-hand pages.
     """
-    starts, blanks, number = [], [], 1
+    starts: list[int] = []
+    notes: list[int | None] = []
+    number = 1
     for count in page_counts:
-        blank = duplex and number % 2 == 0
-        number += blank
         starts.append(number)
-        blanks.append(blank)
         number += count
-    return starts, blanks
+        notes.append(number if duplex and number % 2 == 0 else None)
+        number += notes[-1] is not None
+    return Plan(starts, notes)
+
+
+def roman(number: int) -> str:
+    """A page number in lower-case roman numerals, as the kit's opening pages are labelled."""
+    digits = []
+    for value, letters in _ROMAN:
+        count, number = divmod(number, value)
+        digits.append(letters * count)
+    return "".join(digits)
+
+
+_ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc")]
+_ROMAN += [(50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
 
 
 def contents_entries(members: list[Brief], starts: list[int]) -> list[Entry]:
-    """The contents lines of a kit."""
-    return [Entry(b.slug, b.title, b.series, page) for b, page in zip(members, starts, strict=True)]
+    """The contents entries of a kit."""
+    return [
+        Entry(
+            slug=b.slug,
+            title=b.title,
+            series=b.series,
+            page=page,
+            kind=kind(b.type),
+            day=b.date,
+            dek=first_sentence(b.summary),
+            embargo=format_embargo(b.embargo) if b.embargo else None,
+        )
+        for b, page in zip(members, starts, strict=True)
+    ]
 
 
-def assemble(
-    kit: Kit, front: bytes, blank: bytes | None, members: list[Member], fonts: Path
-) -> tuple[bytes, int]:
-    """The kit PDF from its front matter (cover, contents), blank page and briefs, and its
-    page count; `fonts` is a folder where shared font subsets are kept between builds."""
+def embargo_of(members: list[Brief]) -> str | None:
+    """Until when the kit as a whole is embargoed: its latest embargo, if any."""
+    embargoes = [b.embargo for b in members if b.embargo is not None]
+    return format_embargo(max(embargoes)) if embargoes else None
+
+
+def versos(members: list[Brief], notes: list[int | None]) -> list[Verso]:
+    """The notes pages of a duplex kit, in order."""
+    return [
+        Verso(folio, b.title, b.press_questions)
+        for b, folio in zip(members, notes, strict=True)
+        if folio is not None
+    ]
+
+
+def assemble(kit: Kit, own: OwnPages, members: list[Member], fonts: Path) -> tuple[bytes, int]:
+    """The kit PDF from its own pages and its briefs, and its page count; `fonts` is a
+    folder where shared font subsets are kept between builds."""
     writer = PdfWriter()
     structure = _StructureMerge(writer)
-    front_reader = PdfReader(io.BytesIO(front))
+    front_reader = PdfReader(io.BytesIO(own.front))
     if kit.cover or kit.contents:  # else the front matter only lends its metadata
         structure.add(front_reader, [writer.add_page(p) for p in front_reader.pages], "Sect")
     front_count = len(writer.pages)
+    notes_reader = PdfReader(io.BytesIO(own.notes)) if own.notes else None
+    notes = iter(notes_reader.pages if notes_reader else ())
+    notes_added = []
     if kit.duplex and front_count % 2:
-        _add_blank(writer, blank)
+        notes_added.append(writer.add_page(next(notes)))
+    folios = iter(PdfReader(io.BytesIO(own.folios)).pages)
+    save = DecodedStreamObject()
+    save.set_data(b"q\n")
+    save_state = writer._add_object(save)
     first_pages: dict[str, int] = {}
-    _, blanks = plan([m.pages for m in members], kit.duplex)
-    for member, blank_first in zip(members, blanks, strict=True):
-        if blank_first:
-            _add_blank(writer, blank)
+    layout = plan([m.pages for m in members], kit.duplex)
+    for member, note in zip(members, layout.notes, strict=True):
         reader = PdfReader(io.BytesIO(member.pdf))
         first_pages[member.brief.slug] = len(writer.pages)
         added = [writer.add_page(p) for p in reader.pages]
+        for page in added:
+            _stamp(writer, page, next(folios), save_state)
         structure.add(reader, added, "Art", title=member.brief.title)
         _copy_destinations(writer, reader, added)
+        if note is not None:
+            notes_added.append(writer.add_page(next(notes)))
+    if notes_reader is not None:
+        structure.add(notes_reader, notes_added, "Sect", title="Notes")
     structure.finish(kit.lang)
     body_start = front_count + (kit.duplex and front_count % 2)
     _link_contents(writer, front_count, first_pages, members)
@@ -109,6 +196,48 @@ def assemble(
     _metadata(writer, front_reader, kit)
     share_fonts(writer, fonts)
     return write_compact(writer), len(writer.pages)
+
+
+_FOLIO_MARK = DictionaryObject(
+    {NameObject("/Type"): NameObject("/Pagination"), NameObject("/Subtype"): NameObject("/Footer")}
+)
+_MARKED_CONTENT = {b"BDC", b"BMC", b"EMC", b"MP", b"DP"}
+
+
+def _stamp(writer: PdfWriter, page: PageObject, stamp: PageObject, save: IndirectObject) -> None:
+    """Draw `stamp` (a page holding only a folio) over `page`, as a pagination artifact.
+
+    The page's own content is wrapped in q (the stream `save`) … Q, so the stamp starts
+    from the default graphics state; the stamp's resources join the page's under names of
+    their own (so its fonts join the kit's shared subsets), and its marked content, which
+    belonged to another document's structure tree, becomes one artifact."""
+    renamed: dict[str, NameObject] = {}
+    page_resources = as_dict(page["/Resources"])
+    for category, entries in as_dict(stamp["/Resources"]).items():
+        if not isinstance(entries.get_object(), DictionaryObject):
+            continue
+        target = as_dict(page_resources.setdefault(NameObject(category), DictionaryObject()))
+        for name, value in as_dict(entries).items():
+            renamed[name] = NameObject(f"{name}-folio")
+            target[renamed[name]] = value.clone(writer)
+    operations: list[tuple[list[PdfObject], bytes]] = [
+        ([], b"Q"),
+        ([], b"q"),
+        ([NameObject("/Artifact"), _FOLIO_MARK], b"BDC"),
+    ]
+    for operands, operator in ContentStream(stamp.get_contents(), stamp.pdf).operations:
+        if operator not in _MARKED_CONTENT:
+            operations.append(([renamed.get(str(o), o) for o in operands], operator))
+    operations += [([], b"EMC"), ([], b"Q")]
+    drawn = ContentStream(None, writer)
+    drawn.operations = operations
+    folio = DecodedStreamObject()
+    folio.set_data(drawn.get_data())
+    own = page.raw_get("/Contents")
+    own = own.get_object() if isinstance(own.get_object(), ArrayObject) else [own]
+    page[NameObject("/Contents")] = ArrayObject(
+        [save, *own, writer._add_object(folio.flate_encode())]
+    )
 
 
 def _copy_destinations(
@@ -120,13 +249,6 @@ def _copy_destinations(
         page = pages[_page_index(reader, destination.page)].indirect_reference
         array = ArrayObject([page, *destination.dest_array[1:]])
         writer.add_named_destination_array(TextStringObject(name), array)
-
-
-def _add_blank(writer: PdfWriter, blank: bytes | None) -> None:
-    """A page marked "This page intentionally left blank"; its text is an untagged artifact,
-    so every copy can share nothing with the structure tree."""
-    assert blank is not None, "duplex kits render a blank page"
-    writer.add_page(PdfReader(io.BytesIO(blank)).pages[0])
 
 
 def _link_contents(

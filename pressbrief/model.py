@@ -260,8 +260,8 @@ class Kit:
     cover: bool = spec("Start with a branded cover page.", True)
     contents: bool = spec("Include a contents page.", True)
     duplex: bool = spec(
-        "Start each brief on a right-hand page, inserting pages marked "
-        "'This page intentionally left blank'.",
+        "Print on both sides: the contents on the inside cover, each brief on a "
+        "right-hand page, a notes page (the brief's press questions, ruled) on the back.",
         False,
     )
     paper: Paper | None = spec("Paper size for the kit; default from the project config.", None)

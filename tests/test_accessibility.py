@@ -122,7 +122,7 @@ def _marked_content(
 
 @pytest.fixture(scope="module")
 def print_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example project built for a print shop, its kit printed duplex (blank pages)."""
+    """The example project built for a print shop, its kit printed duplex (notes pages)."""
     folder = copy_example(tmp_path_factory.mktemp("print"))
     with (folder / "kits" / "debate-night.yaml").open("a", encoding="utf-8") as kit:
         kit.write("duplex: true\n")
@@ -145,7 +145,7 @@ def test_every_print_output_is_accessible_and_claims_pdf_ua(print_dist: Path) ->
     pdfs = list(outputs(print_dist))
     assert len(pdfs) == 4
     with pikepdf.open(print_dist / "print" / "kits" / "debate-night.pdf") as kit:
-        assert len(kit.pages) == 9  # cover, contents, three briefs, each after a blank page
+        assert len(kit.pages) == 8  # cover, contents, three briefs, each with its notes page
     for pdf in pdfs:
         assert_accessible(pdf)
         with pikepdf.open(pdf) as document, document.open_metadata() as xmp:
@@ -193,8 +193,8 @@ def test_the_check_finds_what_weasyprint_leaves_untagged(
     _, data, _ = render_pdf(loaded, config)  # in this process, so the patch holds
     brief.with_suffix(".pdf").write_bytes(data)
     problems = tagging_problems(brief.with_suffix(".pdf"))
-    # The footer's organization and contact line, and its page number (no website here).
-    assert len(problems) == 2 and all(p.endswith("is an orphan") for p in problems)
+    # The footer's organization line (no contact here; a one-pager prints no page number).
+    assert len(problems) == 1 and all(p.endswith("is an orphan") for p in problems)
 
 
 def _elements(node: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:

@@ -85,7 +85,7 @@ def test_a_damaged_cached_brief_is_rebuilt_and_never_copied(
     }
     assert outputs(built)["briefs/a.pdf"] == good["briefs/a.pdf"]
     assert outputs(built)["briefs/b.pdf"] == good["briefs/b.pdf"]
-    assert len(PdfReader(built / "dist" / "kits" / "k.pdf").pages) == 7
+    assert len(PdfReader(built / "dist" / "kits" / "k.pdf").pages) == 6
 
 
 def test_a_wrong_page_count_in_the_index_never_reaches_a_kit(
@@ -99,13 +99,13 @@ def test_a_wrong_page_count_in_the_index_never_reaches_a_kit(
     with caplog.at_level(logging.WARNING, logger="pressbrief"):
         rebuild(built)
     assert "cache entry for brief 'a' was damaged; rebuilt" in caplog.text
-    # Duplex: cover, blank, contents, blank, then each one-page brief on a right-hand page.
-    # A two-page count for brief a would drop the blank before b and misnumber it.
+    # Duplex: cover, contents, then each one-page brief on a right-hand page and its notes
+    # page on the back. A two-page count for brief a would drop the notes page after a and
+    # misnumber b.
     kit = PdfReader(built / "dist" / "kits" / "k.pdf")
-    blank = "This page intentionally left blank"
     texts = [page.extract_text() for page in kit.pages]
-    assert [blank in text for text in texts] == [False, True, False, True, False, True, False]
-    assert "A Second Brief 3" in texts[2]
+    assert [text.startswith("NOTES") for text in texts] == [False, False, False, True, False, True]
+    assert "3 A Second Brief" in texts[1]
 
 
 def test_garbage_in_a_stored_font_subset_is_never_embedded(
@@ -199,7 +199,7 @@ def test_a_damaged_cached_kit_is_never_emailed(
     built: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     good = outputs(built)["kits/k.pdf"]
-    cached = cached_pdf(built, "PRESS KIT", pages=7)
+    cached = cached_pdf(built, "PRESS KIT", pages=6)
     cached.write_bytes(cached.read_bytes()[:2000])
     (built / "dist" / "kits" / "k.pdf").unlink()
     (built / "reporters.csv").write_text("email,name\nann@paper.example,Ann Reporter\n")

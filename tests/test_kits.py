@@ -67,7 +67,7 @@ def test_contents_lists_titles_pages_and_links_to_them(kit_pdf: Path) -> None:
     contents = reader.pages[1]
     text = contents.extract_text()
     for number, title in enumerate(TITLES, 1):
-        assert f"{title} {number}" in text
+        assert f"{number} {title}" in text
     targets = {}
     for annotation in contents["/Annots"]:
         annotation = annotation.get_object()
@@ -78,6 +78,44 @@ def test_contents_lists_titles_pages_and_links_to_them(kit_pdf: Path) -> None:
     assert targets == {f"Go to: {title}": index for index, title in enumerate(TITLES, 2)}
     for index, title in enumerate(TITLES, 2):
         assert normalise(title) in normalise(reader.pages[index].extract_text())
+
+
+def test_contents_entries_say_what_each_brief_is(kit_pdf: Path) -> None:
+    text = normalise(PdfReader(kit_pdf).pages[1].extract_text())
+    # The summary's first sentence ("U.S." does not end it), kind, date, series, embargo.
+    for dek, meta in [
+        (
+            "Trump’s assertion that Washington should collaborate with Moscow in order to "
+            "defeat ISIS is based on wishful thinking.",
+            "ISSUE BRIEF · JHI ON THE ISSUES 2016",
+        ),
+        (
+            "Europe enters the winter with gas storage above 90 percent and more import "
+            "capacity than at any point since 2021.",
+            "ISSUE BRIEF · NOVEMBER 20, 2026 · JHI ON THE ISSUES 2026",
+        ),
+        (
+            "Municipal broadband can close coverage gaps, but its record is mixed.",
+            "ISSUE BRIEF · MARCH 12, 2026 · JHI ON THE ISSUES 2026",
+        ),
+    ]:
+        assert normalise(f"{dek} {meta}") in text
+    assert "Networks that succeed" not in text  # one sentence, not the whole summary
+    embargo = normalise("EMBARGOED UNTIL 9:00 A.M. ET, MONDAY, NOVEMBER 23, 2026")
+    assert text.count(embargo) == 2  # the band, and the embargoed brief's entry
+    assert text.index(embargo) < text.index(normalise(TITLES[0]))
+    assert normalise("About this kit Russia, energy and broadband") in text
+    assert normalise("Press office press@jhi.example (202) 555-0148") in text
+
+
+def test_an_embargoed_member_puts_a_band_on_the_cover(
+    kit_pdf: Path, project: Callable[..., Path], with_logo: str
+) -> None:
+    cover = PdfReader(kit_pdf).pages[0].extract_text()
+    assert "EMBARGOED UNTIL 9:00 A.M. ET, MONDAY, NOVEMBER 23, 2026" in cover
+    folder = kit_project(project, with_logo, k="title: K\nbriefs: [a, b]\n")
+    reader = PdfReader(one_kit(folder, "k", "k.pdf"))
+    assert not any("EMBARGOED" in page.extract_text() for page in reader.pages)
 
 
 def test_links_inside_briefs_still_work(kit_pdf: Path) -> None:
@@ -93,15 +131,57 @@ def test_links_inside_briefs_still_work(kit_pdf: Path) -> None:
     ]
 
 
-def test_briefs_look_exactly_as_on_their_own(example: Path, kit_pdf: Path) -> None:
+def test_a_one_pager_footer_names_the_press_office_and_prints_no_page_number(
+    example: Path,
+) -> None:
+    text = PdfReader(example / "dist" / "briefs" / "russia-syria.pdf").pages[0].extract_text()
+    footer = text.splitlines()[-2:]
+    assert footer == [
+        "JHI on the Issues 2016 · jhi.example/issues",
+        "Press Office: press@jhi.example · (202) 555-0148",
+    ]
+    assert "Page 1" not in text
+
+
+def test_every_brief_page_carries_the_kit_folio_of_its_contents_entry(kit_pdf: Path) -> None:
+    reader = PdfReader(kit_pdf)
+    contents = reader.pages[1].extract_text()
+    for index in range(2, 5):
+        label = reader.page_labels[index]
+        footer = reader.pages[index].extract_text().splitlines()[-1]
+        assert footer == f"Debate Night Briefing Book · {label}"
+        assert f"{label} {TITLES[index - 2]}" in contents
+    assert reader.pages[1].extract_text().splitlines()[-1] == "Debate Night Briefing Book · i"
+
+
+def test_briefs_differ_from_their_one_pagers_in_the_folio_only(
+    example: Path, kit_pdf: Path
+) -> None:
     kit = pdfium.PdfDocument(kit_pdf)
     for index, slug in enumerate(["russia-syria", "energy-winter", "broadband-compact"], 2):
         alone = pdfium.PdfDocument(example / "dist" / "briefs" / f"{slug}.pdf")
-        a = kit[index].render(scale=0.75).to_pil().convert("RGB")
-        b = alone[0].render(scale=0.75).to_pil().convert("RGB")
-        assert ImageChops.difference(a, b).getbbox() is None, slug
+        a = kit[index].render(scale=1).to_pil().convert("RGB")
+        b = alone[0].render(scale=1).to_pil().convert("RGB")
+        box = ImageChops.difference(a, b).getbbox()
+        assert box is not None, slug  # the folio is there
+        left, top, right, bottom = box
+        # Only in the footer's right-hand corner: below the text area, right of the
+        # footer's left-hand block (3.2 in wide from the 0.5 in margin), inside the margin.
+        assert top > 792 - 0.6 * 72 and bottom < 792 - 0.1 * 72, (slug, box)
+        assert left > (0.5 + 3.2) * 72 and right <= 612 - 0.5 * 72 + 1, (slug, box)
         alone.close()
     kit.close()
+
+
+def test_the_folio_is_a_pagination_artifact(kit_pdf: Path) -> None:
+    page = PdfReader(kit_pdf).pages[2]
+    *_, folio = page["/Contents"]
+    drawn = folio.get_object().get_data()
+    assert drawn.startswith(b"Q\nq\n/Artifact <<\n/Type /Pagination\n/Subtype /Footer\n>> BDC")
+    assert b"MCID" not in drawn and drawn.count(b"BDC") == 1
+    assert drawn.rstrip().endswith(b"EMC\nQ")
+    names = {str(name) for name in page["/Resources"]["/Font"]}
+    assert any(name.endswith("-folio") for name in names)
 
 
 def test_fonts_are_embedded_once_and_text_still_extracts(kit_pdf: Path) -> None:
@@ -188,17 +268,56 @@ def kit_project(project: Callable[..., Path], with_logo: str, **kits: str) -> Pa
     return folder
 
 
-def test_duplex_starts_every_brief_on_a_right_hand_page(
+def test_duplex_starts_every_brief_on_a_right_hand_page_with_notes_on_the_back(
     project: Callable[..., Path], with_logo: str
 ) -> None:
+    questions = "press_questions: [Who pays?, When?]\n"
     folder = kit_project(project, with_logo, d="title: Duplex\nbriefs: [a, b]\nduplex: true\n")
+    (folder / "content" / "b.yaml").write_text(MINIMAL.replace("Minimal", "Second") + questions)
     reader = PdfReader(one_kit(folder, "d", "d.pdf"))
     texts = [page.extract_text() for page in reader.pages]
-    blank = "This page intentionally left blank"
-    assert [blank in t for t in texts] == [False, True, False, True, False, True, False]
-    assert reader.page_labels == ["Cover", "i", "ii", "iii", "1", "2", "3"]
-    assert "A Minimal Brief" in texts[4] and "A Second Brief" in texts[6]
-    assert "A Minimal Brief 1" in texts[2] and "A Second Brief 3" in texts[2]
+    # Cover, contents on the inside cover; each brief on a right-hand page, its notes on
+    # the back: no blank page.
+    assert len(texts) == 6
+    assert reader.page_labels == ["Cover", "i", "1", "2", "3", "4"]
+    assert "A Minimal Brief" in texts[2] and "A Second Brief" in texts[4]
+    assert "1 A Minimal Brief" in texts[1] and "3 A Second Brief" in texts[1]
+    for index, title in ((3, "A Minimal Brief"), (5, "A Second Brief")):
+        assert texts[index].startswith(f"NOTES\n{title}\n")
+        assert texts[index].endswith(f"Duplex · {reader.page_labels[index]}")
+    assert "QUESTIONS THE PRESS SHOULD BE ASKING" not in texts[3]
+    assert "QUESTIONS THE PRESS SHOULD BE ASKING\nWho pays?" in texts[5]
+    document, _ = walk_structure(reader)
+    assert [kid.get_object()["/S"] for kid in document["/K"]] == ["/Sect", "/Art", "/Art", "/Sect"]
+
+
+def test_duplex_opening_pages_of_odd_count_end_on_a_notes_page(
+    project: Callable[..., Path], with_logo: str
+) -> None:
+    text = "title: D\nbriefs: [a]\nduplex: true\ncontents: false\n"
+    reader = PdfReader(one_kit(kit_project(project, with_logo, d=text), "d", "d.pdf"))
+    texts = [page.extract_text() for page in reader.pages]
+    assert reader.page_labels == ["Cover", "i", "1", "2"]
+    assert texts[1].startswith("D\nNotes\n") and "A Minimal Brief" in texts[2]
+
+
+def test_folios_follow_a_brief_longer_than_a_page(
+    project: Callable[..., Path], with_logo: str
+) -> None:
+    long = MINIMAL.replace("Minimal", "Long") + "analysis: |\n" + "  Words go on and on. \n\n" * 120
+    folder = kit_project(project, with_logo, k="title: K\nbriefs: [long, b]\n")
+    (folder / "content" / "long.yaml").write_text(long)
+    options = BuildOptions(jobs=1, allow_overflow=True)
+    (built,) = build_kit(folder / "kits" / "k.yaml", folder / "k.pdf", options)
+    reader = PdfReader(built.output)
+    texts = [page.extract_text() for page in reader.pages]
+    pages = len(texts) - 3  # of the long brief: all but the cover, contents and brief b
+    assert pages >= 2
+    assert reader.page_labels == ["Cover", "i", *(str(n) for n in range(1, pages + 2))]
+    assert [t.endswith(f"K · {n}") for n, t in enumerate(texts[2:], 1)] == [True] * (pages + 1)
+    assert "Page" not in texts[2]  # the brief's own numbers, from its second page on
+    assert all(f"Page {n} of {pages}" in texts[n + 1] for n in range(2, pages + 1))
+    assert f"{pages + 1} A Second Brief" in texts[1]
 
 
 def test_options_and_paper(project: Callable[..., Path], with_logo: str) -> None:

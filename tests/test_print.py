@@ -281,9 +281,10 @@ def print_kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_print_text_is_k_only_black_and_no_ink_passes_300_percent(print_kit: Path) -> None:
     registration, summary = 0, []
-    for page in PdfReader(print_kit).pages:
+    for index, page in enumerate(PdfReader(print_kit).pages):
         texts, colours = painted(page)
-        summary += [paint for text, paint in texts if text in "One sentence of summary."]
+        if index >= 2:  # a brief's page (the contents quotes the summary in a grey)
+            summary += [paint for text, paint in texts if text in "One sentence of summary."]
         for space, values in {paint for _, paint in texts}:  # no RGB; greys as black tints
             assert space == "/DeviceCMYK", space
             assert values[:3] == (0, 0, 0) or values in BRAND, values

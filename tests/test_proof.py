@@ -77,9 +77,10 @@ def test_an_edit_a_new_page_and_a_lost_page_are_reported_until_approved(
     assert run("proof", folder) == 0
     assert f"{len(pictures)} pages as approved" in capsys.readouterr().out
 
-    # One word of the seed brief's summary, swapped for one as long; and a new brief.
+    # One word of the seed brief's summary (after its first sentence, which the kit's
+    # contents shows too), swapped for one as long; and a new brief.
     brief = folder / "content" / "russia-syria.yaml"
-    brief.write_text(brief.read_text().replace("wishful thinking", "magical thinking"))
+    brief.write_text(brief.read_text().replace("a viable path", "a usable path"))
     (folder / "content" / "extra.yaml").write_text(MINIMAL)
     assert run("proof", folder) == 11
     err = capsys.readouterr().err
@@ -87,7 +88,7 @@ def test_an_edit_a_new_page_and_a_lost_page_are_reported_until_approved(
     assert "not as approved: 2 changed, 1 new" in err
     assert "briefs/extra-p1.png: new page" in err
     assert (folder / "dist" / "proof" / "briefs" / "extra-p1.png").is_file()
-    word = word_box(folder / "dist" / "briefs" / "russia-syria.pdf", "magical")
+    word = word_box(folder / "dist" / "briefs" / "russia-syria.pdf", "usable")
     (kit_page,) = re.findall(r"kits/debate-night-p\d+\.png(?=: changed)", err)  # the kit too
     for picture in ("briefs/russia-syria-p1.png", kit_page):
         line = reported(err, picture)

@@ -177,4 +177,4 @@ def test_accented_latin_cyrillic_and_greek_names(project: Callable[..., Path]) -
     names = "Zoë Ñúñez, Łódź, Dvořák, Øresund, Київ, Ελλάδα, Škoda, İstanbul"
     folder = project(b=MINIMAL + f"series: {names}\n")
     render_brief(folder / "content" / "b.yaml", folder / "b.pdf")
-    assert names in pdf_text(folder / "b.pdf")
+    assert names in " ".join(pdf_text(folder / "b.pdf").split())  # the footer wraps it
