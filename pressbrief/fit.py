@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from .errors import DoesNotFitError
 from .layouts import Fit, Step
-from .model import Brief
+from .model import Brief, strings
 
 if TYPE_CHECKING:  # pdf imports WeasyPrint, which `check` must not pay for
     from .pdf import Pages, Parsed
@@ -34,6 +34,9 @@ PASSES = 3
 AIM = 0.01
 """Predictions aim this share of the page under the upper fill bound: a step predicted to
 land just under the bound would, half the time, land just over it."""
+
+GUESS = 0.03
+"""…further still when the fill is only estimated from the length of the text."""
 
 SPREAD = 0.1
 """…and further under it the further the step is from the one measured (per unit of the
@@ -50,6 +53,16 @@ class Fitted:
     step: Step
     renders: int
     fill: float
+
+
+def characters(brief: Brief) -> int:
+    """How much text a brief prints: the characters of its printed fields."""
+    unprinted = {"tags", "lang", "type", "status", "fit", "series"}
+    return sum(
+        len(text)
+        for path, text, _ in strings(brief)
+        if path.split("[")[0].split(".")[0] not in unprinted and not path.endswith(".url")
+    )
 
 
 def section_words(brief: Brief) -> list[tuple[str, int]]:
@@ -113,6 +126,19 @@ class _Search:
         """The step laid out nearest to `index` (a one-page layout where two are as near)."""
         return min(self.fills, key=lambda laid: (abs(laid - index), self.laid[laid].count))
 
+    def first(self, estimate: float | None) -> int:
+        """The step to lay out first: the natural one, or the one `estimate` (the fill the
+        natural step should have) predicts."""
+        if estimate is None:
+            return self.fit.natural
+        steps, natural = self.fit.steps, self.fit.natural
+        for index in range(self.roomiest, len(steps)):
+            ratio = steps[index].scale / steps[natural].scale
+            margin = AIM + GUESS + SPREAD * abs(math.log(ratio))
+            if estimate * ratio <= self.high - margin:
+                return index
+        return len(steps) - 1
+
     def next(self) -> int:
         """The roomiest step predicted to fill within bounds, inside what is still open."""
         last = len(self.fit.steps) - 1
@@ -138,11 +164,13 @@ def fit_one_page(
     brief: Brief,
     allow_overflow: bool = False,
     extra_css: Callable[[Step], str] = lambda step: "",
+    estimate: float | None = None,
 ) -> Fitted:
     """Lay out `parsed` in the roomiest step of `fit` that fills one page within bounds;
-    `extra_css` adds to each step's CSS (the balanced headline width for its size)."""
+    `extra_css` adds to each step's CSS (the balanced headline width for its size);
+    `estimate`, the fill the natural step should have, picks the first step to lay out."""
     search = _Search(parsed, fit, extra_css)
-    search.lay(fit.natural)
+    search.lay(search.first(estimate))
     while not search.done():
         search.lay(search.next())
     chosen = search.good

@@ -50,11 +50,23 @@ class Step:
 @dataclass(frozen=True)
 class Fit:
     """A layout's fit-to-page steps, roomiest first; the natural one, where a brief starts;
-    and the share of the text area content should fill (None: never grow past natural)."""
+    the share of the text area content should fill (None: never grow past natural); and,
+    per paper, how full the natural step is for a length of text (`estimated`)."""
 
     steps: tuple[Step, ...]
     natural: int = 0
     fill: tuple[float, float] | None = None
+    estimate: tuple[tuple[str, float, float], ...] = ()
+    """(paper, share of the page the natural step fills without text, characters of text
+    that fill a page at the natural step)."""
+
+    def estimated(self, characters: int, paper: str) -> float | None:
+        """The share of the page `characters` of text should fill at the natural step, on
+        `paper`; None if the layout does not say."""
+        for name, empty, per_page in self.estimate:
+            if name == paper:
+                return empty + characters / per_page
+        return None
 
 
 STEP_SCALE = 0.04
@@ -251,14 +263,18 @@ def _fit(file: Path) -> Fit:
             if not 0 < low <= high <= 1:
                 raise ValueError(f"fill {fill} is not [at least, at most] between 0 and 1")
             fill = (low, high)
+        estimate = tuple(
+            (str(paper), float(empty), float(per_page))
+            for paper, (empty, per_page) in dict(settings.get("estimate") or {}).items()
+        )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as error:
         raise LayoutError(
-            f"{file}: expected 'fit:' with a list of steps (or 'steps:', 'natural:' and "
-            f"'fill:'), each step with a 'name' and CSS variables ({error})"
+            f"{file}: expected 'fit:' with a list of steps (or 'steps:', 'natural:', 'fill:' "
+            f"and 'estimate:'), each step with a 'name' and CSS variables ({error})"
         ) from error
     if not steps:
         raise LayoutError(f"{file}: 'fit:' needs at least one step")
-    return Fit(steps, natural, fill)
+    return Fit(steps, natural, fill, estimate)
 
 
 def _step(item: dict[str, Any], scale: float) -> Step:

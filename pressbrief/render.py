@@ -72,15 +72,17 @@ def render_pdf(
 
     Raises LayoutError if anything could not be loaded or drawn: nothing is dropped silently.
     """
-    from .fit import fit_one_page
+    from .fit import characters, fit_one_page
 
     assert brief.source is not None
     parsed, layout = parse_brief(brief, config)
+    estimate = layout.fit.estimated(characters(brief), config.paper)
     extra = headline.css_for(balance_headline(parsed, brief, layout))
     trimming = trim or brief.fit == "trim"
     dropped: tuple[str, ...] = ()
     try:
-        fitted = fit_one_page(parsed, layout.fit, brief, allow_overflow and not trimming, extra)
+        overflow = allow_overflow and not trimming
+        fitted = fit_one_page(parsed, layout.fit, brief, overflow, extra, estimate)
     except DoesNotFitError as error:
         if not trimming:
             raise

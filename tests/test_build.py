@@ -141,7 +141,7 @@ def test_plain_progress_lines_when_not_a_terminal(
     assert run("build", built_project, "--jobs", "1") == 0
     captured = capsys.readouterr()
     assert captured.err.splitlines() == [
-        "[1/2] b: step 'ample', 2 layout passes",
+        "[1/2] b: step 'ample', 1 layout pass",
         "[2/2] k: kit of 2 briefs",
     ]
     assert f"{built_project / 'dist' / 'briefs' / 'a.pdf'} (1 page, up to date)" in captured.out
