@@ -20,12 +20,16 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from . import markdown, zones
-from .assets import VERSION
+from .assets import LAYOUTS_DIR, VERSION
 from .layouts import Layout
 from .model import Brief, Config, Kit
 from .printing import profile_css
 
 PAPER_HEIGHTS = {"letter": "11in", "a4": "297mm"}
+
+FURNITURE = LAYOUTS_DIR / "_shared" / "furniture.css"
+"""Page furniture every printed layout shares (margins, running footer, embargo band),
+set before the layout's own CSS, which may override it."""
 
 
 def long_date(value: date) -> str:
@@ -92,13 +96,14 @@ def brand_css(config: Config) -> str:
 
 
 def stylesheet(config: Config, layout: Layout) -> str:
-    """The CSS of a document: the layout's CSS, brand and profile values (trusted: layout
-    files, validated config). Kept out of the HTML so WeasyPrint parses it once per
-    document, not once per fit-to-page pass; the bundled fonts' @font-face rules
+    """The CSS of a document: the shared page furniture, the layout's CSS, brand and
+    profile values (trusted: layout files, validated config). Kept out of the HTML so
+    WeasyPrint parses it once per document, not once per fit-to-page pass; the bundled fonts' @font-face rules
     (`fonts.font_face_css`) come once per process."""
     height = PAPER_HEIGHTS[config.paper]
     return "\n".join(
         (
+            FURNITURE.read_text(encoding="utf-8") if layout.stylesheet else "",
             layout.stylesheet,
             brand_css(config),
             f":root {{ --page-height: {height}; }}",
