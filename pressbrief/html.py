@@ -98,8 +98,8 @@ def brand_css(config: Config) -> str:
 def stylesheet(config: Config, layout: Layout) -> str:
     """The CSS of a document: the shared page furniture, the layout's CSS, brand and
     profile values (trusted: layout files, validated config). Kept out of the HTML so
-    WeasyPrint parses it once per document, not once per fit-to-page pass; the bundled fonts' @font-face rules
-    (`fonts.font_face_css`) come once per process."""
+    WeasyPrint parses it once per document, not once per fit-to-page pass; the bundled
+    fonts' @font-face rules (`fonts.font_face_css`) come once per process."""
     height = PAPER_HEIGHTS[config.paper]
     return "\n".join(
         (
