@@ -181,7 +181,8 @@ def fit_one_page(
         tightest = len(fit.steps) - 1
         refuse_clipped(search.laid[tightest], str(brief.source))
         return _overflowing(search, brief, allow_overflow)
-    renders = len(search.laid)
+    pages = _whole_at_breaks(search, search.laid[chosen], chosen)
+    renders = len(search.laid) + (pages is not search.laid[chosen])
     step = fit.steps[chosen]
     log.info(
         "%s: step '%s', %.0f %% full (%d layouts)",
@@ -190,7 +191,29 @@ def fit_one_page(
         100 * search.fills[chosen],
         renders,
     )
-    return Fitted(search.laid[chosen], step, renders, search.fills[chosen])
+    return Fitted(pages, step, renders, search.fills[chosen])
+
+
+def _whole_at_breaks(search: _Search, pages: Pages, index: int) -> Pages:
+    """`pages`, or, if a word in them is hyphenated across a page or column break, step
+    `index` laid out again with those paragraphs unhyphenated, when that still fits (an
+    overflow always takes it)."""
+    broken = pages.hyphenated_at_breaks()
+    if not broken:
+        return pages
+    styles = [element.get("style") for element in broken]
+    for element, style in zip(broken, styles, strict=True):
+        element.set("style", f"{style or ''}; hyphens: manual")
+    step = search.fit.steps[index]
+    again = search.parsed.layout(step.css() + search.extra_css(step))
+    if pages.count > 1 or fits(again):
+        return again
+    for element, style in zip(broken, styles, strict=True):  # it would not fit: as it was
+        if style is None:
+            del element.attrib["style"]
+        else:
+            element.set("style", style)
+    return pages
 
 
 def fits(pages: Pages) -> bool:
@@ -215,12 +238,7 @@ def _overflowing(search: _Search, brief: Brief, allow_overflow: bool) -> Fitted:
     tightest = search.laid[len(fit.steps) - 1]
     if allow_overflow:  # it runs long anyway: set it in the natural step, not squeezed
         natural = fit.natural
-        pages = search.laid.get(natural) or search.lay(natural)
-        broken = pages.hyphenated_at_breaks()
-        for element in broken:  # never a word hyphenated across a page break
-            element.set("style", f"{element.get('style') or ''}; hyphens: manual")
-        if broken:
-            pages = search.lay(natural)
+        pages = _whole_at_breaks(search, search.laid.get(natural) or search.lay(natural), natural)
         log.warning("%s: %d pages (overflow allowed)", brief.slug, pages.count)
         return Fitted(pages, fit.steps[natural], len(search.laid), search.fills[natural])
     # Counted on one tall page: on real pages, a block kept together or columns filled

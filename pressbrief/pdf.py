@@ -289,17 +289,23 @@ class Pages:
         return found
 
     def hyphenated_at_breaks(self) -> list[Any]:
-        """The elements whose text is hyphenated across a page break (the last line of a
-        page ends in the hyphenation character)."""
-        found = []
-        for page in self.rendered.pages[:-1]:
+        """The elements whose text is hyphenated across a page or column break: a part of
+        the element that is followed by another part ends its last line with the
+        hyphenation character."""
+        parts: dict[int, list[Any]] = {}
+        for page in self.rendered.pages:
             root = page._page_box.children[0]  # the document, not the page's margin boxes
-            lines = [b for b in root.descendants() if isinstance(b, LineBox)]
-            if lines:
-                last = max(lines, key=lambda line: line.position_y)
+            for box in root.descendants():
+                lines = [c for c in getattr(box, "children", ()) if isinstance(c, LineBox)]
+                if lines and box.element is not None:
+                    parts.setdefault(id(box.element), []).append((box.element, lines[-1]))
+        found = []
+        for fragments in parts.values():
+            for element, last in fragments[:-1]:
                 text = "".join(getattr(b, "text", "") for b in last.descendants()).rstrip()
                 if text.endswith(last.style["hyphenate_character"]):
-                    found.append(last.element)
+                    found.append(element)
+                    break
         return found
 
     def clipped(self) -> str | None:

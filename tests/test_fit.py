@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+import yaml
 from pypdf import PdfReader
 
 from pressbrief.config import load_config
@@ -262,3 +263,42 @@ def test_summary_points_and_questions_share_one_left_edge(examples: Path) -> Non
     walk(page.children[0], None)
     assert set(edges) == {"summary", "points", "questions"}
     assert len(set.union(*edges.values())) == 1, edges  # five near-miss edges before
+
+
+def hyphens_at_column_breaks(pdf: bytes) -> list[str]:
+    """Words hyphenated where the text moves up to the next column: a hyphenation
+    character whose next letter sits higher on the page."""
+    import pypdfium2 as pdfium
+
+    found = []
+    for page in pdfium.PdfDocument(pdf):
+        text = page.get_textpage()
+        chars = text.count_chars()
+        for index in range(chars):
+            if text.get_text_range(index, 1) != "\u2010":
+                continue
+            after = next(
+                (i for i in range(index + 1, chars) if text.get_text_range(i, 1).strip()), None
+            )
+            if after is not None and text.get_charbox(after)[1] > text.get_charbox(index)[3]:
+                found.append(text.get_text_range(max(0, index - 8), 16))
+    return found
+
+
+def test_no_word_is_hyphenated_across_a_column_break(examples: Path) -> None:
+    # the seed with four talking points and a longer title: at the tightest step a word
+    # of its analysis fell hyphenated at the foot of the first column
+    data = yaml.safe_load((examples / "content" / "russia-syria.yaml").read_text())
+    data["title"] = data["title"].replace("in Syria?", "in Syria (number 3)?")
+    data["talking_points"] = data["talking_points"][:4]
+    variant = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    brief = examples / "content" / "seed-variant.yaml"
+    brief.write_text(variant)
+    try:
+        config = load_config(brief)
+        (loaded,) = load_briefs([brief], config, available(config.root))
+        result, pdf, _ = render_pdf(loaded, config)
+    finally:
+        brief.unlink()
+    assert dict(result.step.variables)["columns"] == "2"
+    assert hyphens_at_column_breaks(pdf) == []
