@@ -125,6 +125,7 @@ def write_letters(
             "briefs": briefs,
             "recipient": recipient,
             "embargo": embargo,
+            "draft": bool(drafts(briefs)),
             "org": config.organization,
             "contact": config.contact,
             "brand": config.brand,

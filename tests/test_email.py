@@ -153,6 +153,7 @@ def test_one_message_per_recipient_with_everything_in_it(
         for body in (text, html):
             assert "A Minimal Brief" in body and "A Second Brief" in body
             assert "One sentence of summary." in body and POINT in body
+            assert "not for distribution" not in body  # final: no draft notice
             assert "Press Office" in body and "press@org.example" in body
         assert "<script" not in html.lower() and "src=" not in html and "<link" not in html
         assert 'style="' in html and "#14284b" in html  # inline brand colours
@@ -211,6 +212,9 @@ def test_an_embargo_that_has_not_lifted_follows_the_title_in_the_subject(
     assert embargo in message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     assert embargo in re.sub("<[^>]+>", "", html)  # its parts are kept whole on a phone
+    # a draft says so in the body too: a forwarded message loses its subject's mark
+    assert "Draft — not for distribution" in re.sub("<[^>]+>", "", html)
+    assert "DRAFT — not for distribution" in message.get_body(("plain",)).get_content()
     send(folder, now=datetime(2030, 1, 16, tzinfo=UTC), allow_draft=True, resend=True)
     assert handler.received[-1]["Subject"] == "CORRECTION: DRAFT: Debate Night"
 
