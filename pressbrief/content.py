@@ -190,6 +190,8 @@ def _blank(hint: Any) -> Any:
     reading still run on the rest of the model; `Reader.problem_at` ignores checks of it."""
     if typing.get_origin(hint) is tuple:
         return ()
+    if typing.get_origin(hint) is typing.Literal:
+        return typing.get_args(hint)[0]
     if hint is str:
         return ""
     if dataclasses.is_dataclass(hint):

@@ -302,3 +302,32 @@ def test_no_word_is_hyphenated_across_a_column_break(examples: Path) -> None:
         brief.unlink()
     assert dict(result.step.variables)["columns"] == "2"
     assert hyphens_at_column_breaks(pdf) == []
+
+
+def test_priorities_written_wrong_are_reported_at_their_lines(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = project(
+        b="title: Bad priorities\nsummary: A summary.\nfit: trimm\n"
+        "priority: {analysis: low, relatd: low, statement: urgent}\n"
+        "talking_points:\n"
+        "  - {text: One, priority: urgent}\n"
+        "  - {txt: Two, priority: low}\n"
+        "  - [not, a, point]\n"
+        "  - Plain point.\n"
+    )
+    assert run("check", folder) == 1
+    file = folder / "content" / "b.yaml"
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {file}:3: fit: 'trimm' is not allowed; expected one of 'shrink', 'trim' "
+        "(did you mean 'trim'?)",
+        f"{file}:4: priority.relatd: unknown field (did you mean 'related'?); allowed: "
+        "statement, analysis, press_questions, related",
+        f"{file}:4: priority.statement: 'urgent' is not allowed; expected one of 'low', 'medium'",
+        f"{file}:6: talking_points[0].priority: 'urgent' is not allowed; expected one of "
+        "'low', 'medium'",
+        f"{file}:7: talking_points[1].text: required field is missing: The item's text (Markdown).",
+        f"{file}:7: talking_points[1].txt: unknown field (did you mean 'text'?); allowed: "
+        "text, priority",
+        f"{file}:8: talking_points[2]: expected text, got a list",
+    ]
