@@ -2,8 +2,9 @@
 
 WeasyPrint hyphenates every word its dictionary knows. Two kinds of word must stay whole:
 capitalized words (names: "Syr-/ia" is wrong in English; two or three capitalized words in
-a row, "North Caucasus", also stay on one line) and the last two words of a paragraph (a
-hyphen there leaves a fragment alone on the last line). They are wrapped in
+a row, "North Caucasus", also stay on one line) and the last two words of a paragraph,
+which are also tied together: a hyphen there would leave a fragment alone on the last
+line, and a last line of one word is a runt. They are wrapped in
 `<span class="nohyphen">`, which the layouts set `hyphens: manual`. Fragments under three
 letters are the layouts' business (`hyphenate-limit-chars`). A spaced em dash is tied to
 the word before it: a line never starts with one.
@@ -34,7 +35,9 @@ def _mark(state: StateCore) -> None:
     for index, token in enumerate(state.tokens):
         if token.type != "inline" or not token.children:
             continue
-        in_paragraph = index > 0 and state.tokens[index - 1].type == "paragraph_open"
+        # a paragraph's text, or the one line `render_inline` parses (a pull-quote, say)
+        in_paragraph = index == 0 or state.tokens[index - 1].type == "paragraph_open"
+        token.children = _joined(token.children)
         texts = [i for i, child in enumerate(token.children) if child.type == "text"]
         last = texts[-1] if in_paragraph and texts else None
         children: list[Token] = []
@@ -47,8 +50,23 @@ def _mark(state: StateCore) -> None:
                 match = LAST_WORDS.search(body)
                 if match:
                     body, tail = body[: match.start()], body[match.start() :]
-            children.append(_html(_spans(body) + (_span(tail) if tail else "")))
+            whole = re.sub(r"\s+", "\u00a0", tail.strip())  # the last line has two words
+            children.append(_html(_spans(body) + (_span(whole) if tail else "")))
         token.children = children
+
+
+def _joined(children: list[Token]) -> list[Token]:
+    """`children` with each run of text and soft line breaks (a line break written in the
+    YAML) made one text: the words on either side of a break are neighbours too."""
+    joined: list[Token] = []
+    for child in children:
+        if child.type in ("text", "softbreak") and joined and joined[-1].type == "text":
+            joined[-1].content += child.content if child.type == "text" else " "
+        elif child.type == "softbreak":
+            joined.append(Token("text", "", 0, content=" "))
+        else:
+            joined.append(child)
+    return joined
 
 
 def _spans(text: str) -> str:

@@ -331,3 +331,10 @@ def test_priorities_written_wrong_are_reported_at_their_lines(
         "text, priority",
         f"{file}:8: talking_points[2]: expected text, got a list",
     ]
+
+
+def test_no_paragraph_or_quote_ends_on_a_line_of_one_word(examples: Path) -> None:
+    for path in sorted((examples / "content").glob("*.yaml")):
+        for lines in fitted(path, "letter").pages.lines_of("p"):
+            if len(lines) > 1:
+                assert len(lines[-1].split()) > 1, f"{path.stem}: a runt: {lines[-2:]}"
