@@ -93,7 +93,8 @@ def test_an_edit_a_new_page_and_a_lost_page_are_reported_until_approved(
     for picture in ("briefs/russia-syria-p1.png", kit_page):
         line = reported(err, picture)
         found = re.search(
-            r"changed: ([\d.]+)% of the page, within x (\d+)–(\d+), y (\d+)–(\d+)", line
+            r"changed: (?:under )?([\d.]+)% of the page, within x (\d+)–(\d+), y (\d+)–(\d+)",
+            line,
         )
         assert found, line
         share, (left, right, top, bottom) = float(found[1]), map(int, found.groups()[1:])
