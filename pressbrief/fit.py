@@ -114,48 +114,44 @@ class _Search:
             or self.good - self.too_big == 1
         )
 
-    def predicted(self, index: int) -> float:
-        """The fill `index` should have: the fill measured at the nearest step laid out,
-        scaled by the ratio of the two steps' scales (near the page's fill, a step's
-        declared scale is a good guide; far from it, fixed parts of the page weigh in)."""
-        nearest = self.nearest(index)
-        steps = self.fit.steps
-        return self.fills[nearest] * steps[index].scale / steps[nearest].scale
+    def hopeful(self, index: int, source: int, fill: float, margin: float) -> bool:
+        """Whether step `index` should fill within bounds, going by `fill` measured (or
+        estimated) at step `source` and the ratio of the two steps' scales: `margin` under
+        the upper bound, and further under it the further `index` is from `source` (near
+        the page's fill a declared scale is a good guide; far from it, less so)."""
+        ratio = self.fit.steps[index].scale / self.fit.steps[source].scale
+        return fill * ratio <= self.high - margin - SPREAD * abs(math.log(ratio))
 
     def nearest(self, index: int) -> int:
         """The step laid out nearest to `index` (a one-page layout where two are as near)."""
         return min(self.fills, key=lambda laid: (abs(laid - index), self.laid[laid].count))
 
     def first(self, estimate: float | None) -> int:
-        """The step to lay out first: the natural one, or the one `estimate` (the fill the
-        natural step should have) predicts."""
+        """The step to lay out first: the natural one, or the roomiest that `estimate` (the
+        fill the natural step should have, from the length of the text) says fits."""
+        last, natural = len(self.fit.steps) - 1, self.fit.natural
         if estimate is None:
-            return self.fit.natural
-        steps, natural = self.fit.steps, self.fit.natural
-        for index in range(self.roomiest, len(steps)):
-            ratio = steps[index].scale / steps[natural].scale
-            margin = AIM + GUESS + SPREAD * abs(math.log(ratio))
-            if estimate * ratio <= self.high - margin:
-                return index
-        return len(steps) - 1
+            return natural
+        margin = AIM + GUESS
+        fitting = (
+            i for i in range(self.roomiest, last + 1) if self.hopeful(i, natural, estimate, margin)
+        )
+        return next(fitting, last)
 
     def next(self) -> int:
-        """The roomiest step predicted to fill within bounds, inside what is still open."""
+        """The roomiest step predicted to fill within bounds, inside what is still open,
+        each predicted from the step laid out nearest to it. A prediction from a one-page
+        layout aims a little under the upper bound; one from a layout that ran over needs
+        no margin: it measures too tall already (the gaps its page breaks leave)."""
         last = len(self.fit.steps) - 1
         upper = last if self.good is None else self.good - 1
-        lower = self.too_big + 1
-        candidates = [i for i in range(lower, upper + 1) if self.predicted(i) <= self.aim(i)]
-        return candidates[0] if candidates else upper
 
-    def aim(self, index: int) -> float:
-        """The fill a prediction for `index` must stay under to be tried: a little under
-        the upper bound when it comes from a one-page layout (a layout that ran over
-        measures too tall already: the gaps its page breaks leave), and further under it
-        the further `index` is from the step measured."""
-        nearest = self.nearest(index)
-        distance = abs(math.log(self.fit.steps[index].scale / self.fit.steps[nearest].scale))
-        near = AIM if self.laid[nearest].count == 1 else 0.0
-        return self.high - near - SPREAD * distance
+        def predicted_within(index: int) -> bool:
+            source = self.nearest(index)
+            margin = AIM if self.laid[source].count == 1 else 0.0
+            return self.hopeful(index, source, self.fills[source], margin)
+
+        return next((i for i in range(self.too_big + 1, upper + 1) if predicted_within(i)), upper)
 
 
 def fit_one_page(
