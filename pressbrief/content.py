@@ -278,12 +278,16 @@ class Reader:
                 values[name] = _blank(hints[name])
         return cls(**values)
 
+    def place(self, node: yaml.Node, path: str) -> None:
+        """Remember where the value of the field at `path` is written."""
+        self.lines[path] = node.start_mark.line + 1
+        self.extents[path] = (node.start_mark.index, node.end_mark.index)
+
     def value(self, hint: Any, node: yaml.Node, path: str) -> tuple[Any, bool]:
         """The value of `node` for a field of type `hint`, and whether it is usable: a wrong
         value is reported and not usable; a nested model or a list with wrong parts is
         usable as far as it is right (the rest blank)."""
-        self.lines[path] = node.start_mark.line + 1
-        self.extents[path] = (node.start_mark.index, node.end_mark.index)
+        self.place(node, path)
         origin = typing.get_origin(hint)
         args = typing.get_args(hint)
         if origin in (types.UnionType, typing.Union):
@@ -324,8 +328,7 @@ class Reader:
         """A list item; an item of text may also be written as {text, priority}."""
         if hint is not str or not isinstance(node, yaml.MappingNode):
             return self.value(hint, node, path)
-        self.lines[path] = node.start_mark.line + 1
-        self.extents[path] = (node.start_mark.index, node.end_mark.index)
+        self.place(node, path)
         written = self.model(Prioritized, node, path)
         if written is None or f"{path}.text" in self.invalid:
             return None, False

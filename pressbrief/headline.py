@@ -32,23 +32,26 @@ class Trial:
     lines: tuple[str, ...]
 
 
+def _order(fit: Fit) -> list[tuple[str, int]]:
+    """(headline size, width) of each trial, in the order the trial document holds them."""
+    sizes = sorted({dict(step.variables).get("title", "") for step in fit.steps})
+    return [(size, width) for size in sizes for width in WIDTHS]
+
+
 def trial_html(title: str, lang: str, fit: Fit) -> str:
     """One document holding the headline at every headline size and trial width."""
-    sizes = sorted({dict(step.variables).get("title", "") for step in fit.steps})
     copies = "".join(
         f'<h1 style="--title: {size}; width: {width}%">{escape(title)}</h1>'
-        for size in sizes
-        for width in WIDTHS
+        for size, width in _order(fit)
     )
     return f'<!DOCTYPE html><html lang="{escape(lang)}"><body><main>{copies}</main></body></html>'
 
 
 def trials(html_lines: list[tuple[str, ...]], fit: Fit) -> list[Trial]:
     """The trial layout's headlines, in the order `trial_html` wrote them."""
-    sizes = sorted({dict(step.variables).get("title", "") for step in fit.steps})
-    order = [(size, width) for size in sizes for width in WIDTHS]
     return [
-        Trial(size, width, lines) for (size, width), lines in zip(order, html_lines, strict=True)
+        Trial(size, width, lines)
+        for (size, width), lines in zip(_order(fit), html_lines, strict=True)
     ]
 
 

@@ -266,7 +266,7 @@ class Pages:
         box = self.rendered.pages[0]._page_box
         half = box.content_box_y() + self.height / 2
         counts = [
-            len("".join(getattr(b, "text", "") for b in line.descendants()).split())
+            len(_text(line).split())
             for line in box.children[0].descendants()
             if isinstance(line, LineBox) and line.position_y >= half
         ]
@@ -280,11 +280,7 @@ class Pages:
             for box in page._page_box.descendants():
                 if box.element_tag == tag and not isinstance(box, (LineBox, TextBox)):
                     found.append(
-                        tuple(
-                            "".join(getattr(b, "text", "") for b in line.descendants())
-                            for line in box.children
-                            if isinstance(line, LineBox)
-                        )
+                        tuple(_text(line) for line in box.children if isinstance(line, LineBox))
                     )
         return found
 
@@ -302,7 +298,7 @@ class Pages:
         found = []
         for fragments in parts.values():
             for element, last in fragments[:-1]:
-                text = "".join(getattr(b, "text", "") for b in last.descendants()).rstrip()
+                text = _text(last).rstrip()
                 if text.endswith(last.style["hyphenate_character"]):
                     found.append(element)
                     break
@@ -347,6 +343,11 @@ class Pages:
             result = self.rendered.write_pdf(**options)
         assert isinstance(result, bytes)
         return tagging.complete(result, print_shop)
+
+
+def _text(line: LineBox) -> str:
+    """The text a laid-out line shows."""
+    return "".join(getattr(box, "text", "") for box in line.descendants())
 
 
 def _folder_url(folder: Path) -> str:

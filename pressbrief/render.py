@@ -108,17 +108,19 @@ def _trimmed(
     assert brief.source is not None
     tightest = layout.fit.steps[-1]
     dropped: list[str] = []
+    names: list[str] = []
     for path in candidates(brief):
         dropped.append(path)
+        names.append(described(brief, path))
         smaller = without(brief, dropped)
-        html = build_html(smaller, config, layout, [described(brief, p) for p in dropped])
+        html = build_html(smaller, config, layout, names)
         parsed = _parse(html, brief.source.parent, config, layout)
         if fits(parsed.layout(tightest.css() + extra(tightest))):
             fitted = fit_one_page(parsed, layout.fit, smaller, False, extra)
             log.info("%s: dropped %s to fit", brief.slug, ", ".join(dropped))
-            return parsed, fitted, tuple(described(brief, p) for p in dropped)
+            return parsed, fitted, tuple(names)
     tried = (
-        f" Trimming dropped every part with a priority ({', '.join(dropped)}) and it still "
+        f" Trimming dropped every part with a priority ({', '.join(names)}) and it still "
         "does not fit."
         if dropped
         else " Trimming found nothing to drop: give list items or sections a priority "
