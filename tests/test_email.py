@@ -509,13 +509,22 @@ def test_a_name_can_never_redirect_a_packet(
     assert names == {"ann@paper.example": EVIL, "bob@wire.example": "Evil <evil@evil.example>"}
 
 
-def test_concurrent_runs_send_each_message_once(
+def queued_and_held(
     project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
-) -> None:
+) -> tuple[Handler, Path, threading.Event]:
+    """A project whose packet is built and queued (a dry run), and a server that holds its
+    reply to the next message until the event returned is set."""
     handler, port = smtp
     folder = mail_project(project, with_logo, port)
     send(folder, dry_run=True)  # builds the kit once and queues both messages
     release = handler.hold = threading.Event()
+    return handler, folder, release
+
+
+def test_concurrent_runs_send_each_message_once(
+    project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
+) -> None:
+    handler, folder, release = queued_and_held(project, with_logo, smtp)
     first: dict[str, Any] = {}
 
     def run_first() -> None:
@@ -565,10 +574,7 @@ def _email_process(folder: Path) -> Iterator[tuple[subprocess.Popen[str], queue.
 def test_two_processes_sending_one_packet_at_once_send_each_message_once(
     project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
 ) -> None:
-    handler, port = smtp
-    folder = mail_project(project, with_logo, port)
-    send(folder, dry_run=True)
-    release = handler.hold = threading.Event()
+    handler, folder, release = queued_and_held(project, with_logo, smtp)
     with _email_process(folder) as (first, first_err):
         try:
             assert handler.holding.wait(60), "the first run never reached the server"
@@ -596,10 +602,7 @@ def _wait_for(lines: queue.Queue[str], text: str) -> str:
 def test_ctrl_c_finishes_the_message_in_flight_then_stops(
     project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
 ) -> None:
-    handler, port = smtp
-    folder = mail_project(project, with_logo, port)
-    send(folder, dry_run=True)
-    release = handler.hold = threading.Event()
+    handler, folder, release = queued_and_held(project, with_logo, smtp)
     with _email_process(folder) as (process, lines):
         try:
             assert handler.holding.wait(60), "the run never reached the server"
@@ -620,10 +623,7 @@ def test_ctrl_c_finishes_the_message_in_flight_then_stops(
 def test_a_second_ctrl_c_stops_at_once_and_nothing_is_sent_twice(
     project: Callable[..., Path], with_logo: str, smtp: tuple[Handler, int]
 ) -> None:
-    handler, port = smtp
-    folder = mail_project(project, with_logo, port)
-    send(folder, dry_run=True)
-    release = handler.hold = threading.Event()
+    handler, folder, release = queued_and_held(project, with_logo, smtp)
     with _email_process(folder) as (process, lines):
         try:
             assert handler.holding.wait(60), "the run never reached the server"
