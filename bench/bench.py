@@ -20,10 +20,10 @@ from pathlib import Path
 import weasyprint
 
 from pressbrief import load_config, render_brief
-from pressbrief.build import check_project
-from pressbrief.fonts import font_face_css
-from pressbrief.html import build_html, stylesheet
-from pressbrief.layouts import find_layout
+from pressbrief.build.build import check_project
+from pressbrief.content.fonts import font_face_css
+from pressbrief.typeset.html import build_html, stylesheet
+from pressbrief.typeset.layouts import find_layout
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -28,13 +28,13 @@ import weasyprint
 import yaml
 
 from pressbrief import BuildOptions, build_project, load_config
-from pressbrief.build import check_project
-from pressbrief.fit import Fitted
-from pressbrief.fonts import font_face_css
-from pressbrief.html import build_html, build_kit_html, stylesheet
-from pressbrief.kit import contents_entries, embargo_of, plan
-from pressbrief.layouts import find_layout
-from pressbrief.render import render_pdf
+from pressbrief.build.build import check_project
+from pressbrief.build.kit import contents_entries, embargo_of, plan
+from pressbrief.content.fonts import font_face_css
+from pressbrief.typeset.fit import Fitted
+from pressbrief.typeset.html import build_html, build_kit_html, stylesheet
+from pressbrief.typeset.layouts import find_layout
+from pressbrief.typeset.render import render_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -21,7 +21,7 @@ Importing pressbrief does not import WeasyPrint; only rendering does.
 """
 
 from .assets import VERSION as __version__
-from .build import (
+from .build.build import (
     BuildOptions,
     Built,
     Checked,
@@ -31,7 +31,13 @@ from .build import (
     build_project,
     check_project,
 )
-from .config import load_config
+from .build.impose import SHEETS, Imposed
+from .build.impose import impose as impose_pdf
+from .build.proof import Difference, Proof, proof_project
+from .content.config import load_config
+from .content.model import Brand, Brief, Config, Contact, Kit, Link, Organization, Statement
+from .content.project import new_brief
+from .delivery.packet import ATTACH, email_packet
 from .errors import (
     BuildError,
     ContentError,
@@ -48,14 +54,8 @@ from .errors import (
     ProjectError,
     ProofError,
 )
-from .impose import SHEETS, Imposed
-from .impose import impose as impose_pdf
-from .model import Brand, Brief, Config, Contact, Kit, Link, Organization, Statement
-from .packet import ATTACH, email_packet
-from .printing import PROFILES
-from .project import new_brief
-from .proof import Difference, Proof, proof_project
-from .render import Rendered, render_brief
+from .pdf.printing import PROFILES
+from .typeset.render import Rendered, render_brief
 
 __all__ = [
     "ATTACH",

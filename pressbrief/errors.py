@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .proof import Difference
+    from .build.proof import Difference
 
 
 class PressbriefError(Exception):

@@ -13,9 +13,13 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 from .errors import OutputError
+
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 _KINDS = {
     stat.S_IFIFO: "a FIFO (named pipe)",
@@ -85,3 +89,24 @@ def check_replaceable(path: Path) -> None:
         return  # nothing there (or nothing reachable): writing will say what is wrong
     if refusal := _not_regular(mode, path):
         raise OutputError(f"{path}: {refusal.strerror}; nothing was written")
+
+
+def write_atomic(data: bytes, output: Path) -> None:
+    """Write `data` to `output` through a temporary file and a rename: never a partial file,
+    and never in place of something that is not a regular file (a device, a FIFO)."""
+    check_replaceable(output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(
+            dir=output.parent, prefix=".pressbrief-", suffix=".tmp"
+        )
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes 0600; a PDF is to be shared
+            os.replace(temporary, output)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError as error:
+        raise OutputError(f"{output}: cannot write the PDF: {error.strerror or error}") from error

@@ -10,10 +10,11 @@ import pikepdf
 import pytest
 from pdfua import validate
 
-from pressbrief import load_config, tagging
-from pressbrief.content import load_briefs
-from pressbrief.layouts import available
-from pressbrief.render import render_pdf
+from pressbrief import load_config
+from pressbrief.content.read import load_briefs
+from pressbrief.pdf import tagging
+from pressbrief.typeset.layouts import available
+from pressbrief.typeset.render import render_pdf
 
 from .conftest import MINIMAL, run
 from .test_kits import copy_example

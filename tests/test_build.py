@@ -81,7 +81,7 @@ def test_config_and_layout_changes_rebuild_everything(built_project: Path) -> No
 def test_a_font_change_rebuilds_everything(
     built_project: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pressbrief import cache
+    from pressbrief.build import cache
 
     fonts = tmp_path_factory.mktemp("fonts") / "fonts"
     shutil.copytree(cache.FONTS_DIR, fonts)

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pressbrief import BuildOptions, build_project, engine
+from pressbrief import BuildOptions, build_project
+from pressbrief.pdf import engine
 
 from .conftest import MINIMAL, own_layout, run
 from .test_determinism import use_subsetter

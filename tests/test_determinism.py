@@ -15,10 +15,11 @@ from fontTools.misc.timeTools import timestampToString
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from pressbrief import BuildOptions, build_project, engine, load_config
-from pressbrief.content import load_briefs
-from pressbrief.layouts import available
-from pressbrief.render import render_pdf
+from pressbrief import BuildOptions, build_project, load_config
+from pressbrief.content.read import load_briefs
+from pressbrief.pdf import engine
+from pressbrief.typeset.layouts import available
+from pressbrief.typeset.render import render_pdf
 
 from .conftest import MINIMAL, REPO
 

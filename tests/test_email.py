@@ -27,7 +27,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from pressbrief import DeliveryError, email_packet
-from pressbrief.smtp import Deadlines
+from pressbrief.delivery.smtp import Deadlines
 
 from .conftest import MINIMAL, run
 

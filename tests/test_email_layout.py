@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from pressbrief.mail import Letter
-from pressbrief.packet import open_packet, packet_letters
-from pressbrief.recipients import Recipient
+from pressbrief.content.recipients import Recipient
+from pressbrief.delivery.mail import Letter
+from pressbrief.delivery.packet import open_packet, packet_letters
 
 from .conftest import MINIMAL, REPO
 

@@ -15,11 +15,11 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from pressbrief.config import load_config
-from pressbrief.content import load_briefs
-from pressbrief.fit import Fitted
-from pressbrief.layouts import available, find_layout
-from pressbrief.render import render_pdf
+from pressbrief.content.config import load_config
+from pressbrief.content.read import load_briefs
+from pressbrief.typeset.fit import Fitted
+from pressbrief.typeset.layouts import available, find_layout
+from pressbrief.typeset.render import render_pdf
 
 from .conftest import REPO, pdf_text, run
 
@@ -193,7 +193,7 @@ def test_an_allowed_overflow_is_set_roomy_and_names_itself_on_page_two(
     text = brief.read_text()
     analysis = text.split("analysis: |-\n", 1)[1].split("press_questions:", 1)[0]
     brief.write_text(text.replace(analysis, analysis + "\n" + analysis, 1))
-    from pressbrief.render import render_brief
+    from pressbrief.typeset.render import render_brief
 
     result = render_brief(brief, folder / "long.pdf", allow_overflow=True)
     assert result.pages >= 2 and result.step == "regular"

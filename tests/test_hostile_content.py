@@ -13,7 +13,7 @@ import pytest
 
 from pressbrief import load_config
 from pressbrief.assets import LAYOUTS_DIR
-from pressbrief.project import project_root_of
+from pressbrief.content.project import project_root_of
 
 from .conftest import MINIMAL, REPO, run
 from .test_validation import check
@@ -125,7 +125,7 @@ def test_yaml_nested_too_deeply_without_libyaml(
 ) -> None:
     import yaml
 
-    monkeypatch.setattr("pressbrief.content._COMPOSER", yaml.SafeLoader)
+    monkeypatch.setattr("pressbrief.content.read._COMPOSER", yaml.SafeLoader)
     folder = project(deep="title: " + "[" * 990 + "]" * 990 + "\n")
     code, lines = check(folder, capsys)
     assert code == 1

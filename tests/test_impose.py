@@ -13,7 +13,7 @@ from pypdf import PageObject, PdfReader
 from pypdf.generic import RectangleObject
 
 from pressbrief import BuildOptions, build_kit, impose_pdf
-from pressbrief.impose import booklet_order
+from pressbrief.build.impose import booklet_order
 
 from .conftest import MINIMAL, pdf_text, run
 from .test_print import PRINT, icc_streams
@@ -207,7 +207,7 @@ def test_fit_warns_when_the_body_text_becomes_unreadable(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, size: str, sheet: str
 ) -> None:
     source = small_type_pdf(tmp_path, size)
-    caplog.set_level(logging.WARNING, logger="pressbrief.impose")
+    caplog.set_level(logging.WARNING, logger="pressbrief.build.impose")
     impose_pdf(source, tmp_path / "2-up.pdf", "2-up")  # full size: nothing to say
     assert not [r for r in caplog.records if "scaled" in r.getMessage()]
     impose_pdf(source, tmp_path / "booklet.pdf", "booklet", fit=True)

@@ -37,7 +37,7 @@ def test_an_unknown_default_type_is_reported_per_brief(
 
 def test_layout_error_lists_the_lookup_order() -> None:
     from pressbrief.errors import LayoutError
-    from pressbrief.layouts import find_layout
+    from pressbrief.typeset.layouts import find_layout
 
     root = Path("/tmp/nowhere-project")
     with pytest.raises(LayoutError) as error:

@@ -18,7 +18,7 @@ import pytest
 from pypdf import PdfReader
 
 from pressbrief.errors import LayoutError
-from pressbrief.workers import Pool, Task
+from pressbrief.pdf.workers import Pool, Task
 
 from .conftest import MINIMAL, own_layout, pdf_text, run
 
@@ -309,7 +309,7 @@ def test_an_image_over_the_file_size_limit_is_refused(
 
 
 def test_the_fetcher_serves_what_a_page_shows_and_nothing_else(tmp_path: Path) -> None:
-    from pressbrief.pdf import SandboxFetcher
+    from pressbrief.pdf.weasy import SandboxFetcher
 
     for name in ("ok.css", "ok.png", "reporters.csv", "brief.yaml", "outbox/x.png", "a.eml"):
         (tmp_path / name).parent.mkdir(exist_ok=True)

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
-from pressbrief.proof import MARK, rasterize
+from pressbrief.build.proof import MARK, rasterize
 
 from .conftest import MINIMAL, REPO, run
 

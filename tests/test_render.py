@@ -69,11 +69,11 @@ def test_a_long_brief_is_tightened_to_fit(project: Callable[..., Path]) -> None:
 def test_fit_chooses_a_step_that_fills_the_page_within_bounds(
     project: Callable[..., Path], points: int
 ) -> None:
-    from pressbrief.config import load_config
-    from pressbrief.content import load_briefs
-    from pressbrief.fit import fit_one_page, fits
-    from pressbrief.layouts import available
-    from pressbrief.render import parse_brief
+    from pressbrief.content.config import load_config
+    from pressbrief.content.read import load_briefs
+    from pressbrief.typeset.fit import fit_one_page, fits
+    from pressbrief.typeset.layouts import available
+    from pressbrief.typeset.render import parse_brief
 
     folder = project(long=brief_with(points=points))
     config = load_config(folder)

@@ -66,7 +66,7 @@ def test_a_symlink_out_of_the_project_is_refused(
 
 
 def test_the_fetcher_serves_only_files_inside_its_roots(tmp_path: Path) -> None:
-    from pressbrief.pdf import SandboxFetcher
+    from pressbrief.pdf.weasy import SandboxFetcher
 
     inside = tmp_path / "in"
     inside.mkdir()

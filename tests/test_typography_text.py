@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pressbrief import zones
-from pressbrief.html import format_embargo, short_url
+from pressbrief.content import zones
+from pressbrief.typeset.html import format_embargo, short_url
 
 from .conftest import MINIMAL, pdf_text, run
 from .test_validation import check

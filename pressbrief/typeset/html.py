@@ -19,11 +19,11 @@ from functools import partial
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from . import markdown, zones
-from .assets import LAYOUTS_DIR, VERSION
+from ..assets import LAYOUTS_DIR, VERSION
+from ..content import markdown, zones
+from ..content.model import Brief, Config, Kit
+from ..pdf.printing import PRINT_FALLBACK_DATE, profile_css
 from .layouts import Layout
-from .model import Brief, Config, Kit
-from .printing import profile_css
 
 PAPER_HEIGHTS = {"letter": "11in", "a4": "297mm"}
 
@@ -66,11 +66,6 @@ def short_url(url: str, width: int = 40) -> str:
         words = text.rfind("-", len(host), width)
         text = text[: words if words > len(host) else width - 1] + "…"
     return text
-
-
-PRINT_FALLBACK_DATE = datetime(2000, 1, 1, tzinfo=UTC)
-"""PDF/X must carry dates; with neither SOURCE_DATE_EPOCH nor a date in the content, print
-files get this one rather than the clock, so their bytes stay reproducible."""
 
 
 def timestamp(day: date | None, required: bool = False) -> datetime | None:

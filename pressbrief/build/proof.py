@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from .build import BuildOptions, Progress, build_project, for_profile
-from .config import project_root_of
-from .errors import OutputError, ProjectError, ProofError
-from .files import read_regular
-from .render import write_atomic
+from ..content.config import project_root_of
+from ..errors import OutputError, ProjectError, ProofError
+from ..files import read_regular
+from ..files import write_atomic
 
 if TYPE_CHECKING:
     from PIL import Image

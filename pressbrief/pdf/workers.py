@@ -29,10 +29,10 @@ from multiprocessing.context import ForkServerProcess
 from pathlib import Path
 from typing import Any
 
+from ..content.config import size_in_bytes
+from ..content.model import Config
+from ..errors import LayoutError, PressbriefError
 from . import engine
-from .config import size_in_bytes
-from .errors import LayoutError, PressbriefError
-from .model import Config
 
 ENVIRONMENT = ("SOURCE_DATE_EPOCH", engine.SUBSETTER)
 """The environment variables a render depends on; `environment()` snapshots them."""
@@ -200,7 +200,7 @@ class Pool:
     def __init__(self, size: int) -> None:
         self.size = max(1, size)
         self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["pressbrief.pdf"])
+        self.context.set_forkserver_preload(["pressbrief.pdf.weasy"])
         self.idle: list[_Worker] = []
 
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, Any, PressbriefError | None]]:

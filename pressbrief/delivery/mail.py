@@ -28,13 +28,13 @@ from urllib.parse import quote
 from email_validator import validate_email
 from markupsafe import Markup
 
-from . import markdown
-from .config import size_in_bytes
-from .errors import MailError
-from .html import format_embargo
-from .layouts import find_layout
-from .model import Brief, Config
-from .recipients import Recipient, needs_smtputf8
+from ..content import markdown
+from ..content.config import size_in_bytes
+from ..content.model import Brief, Config
+from ..content.recipients import Recipient, needs_smtputf8
+from ..errors import MailError
+from ..typeset.html import format_embargo
+from ..typeset.layouts import find_layout
 
 log = logging.getLogger(__name__)
 
@@ -260,7 +260,7 @@ def optimize_pdf(pdf: bytes) -> bytes:
     duplicate objects merged."""
     from pypdf import PdfReader, PdfWriter
 
-    from .pdfpack import write_compact
+    from ..pdf.pdfpack import write_compact
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     for page in writer.pages:

@@ -26,9 +26,9 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from ..errors import ContentError, Problem
+from ..files import check_regular, read_regular
 from . import fonts, markdown, zones
-from .errors import ContentError, Problem
-from .files import check_regular, read_regular
 from .model import Brief, Config, Kit, Prioritized, strings, user_fields
 
 MAX_FILE_BYTES = 1_000_000

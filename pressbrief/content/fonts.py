@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .assets import FONTS_DIR
+from ..assets import FONTS_DIR
 
 
 @dataclass(frozen=True)

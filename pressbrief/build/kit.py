@@ -40,11 +40,11 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from .html import Entry, Verso, first_sentence, format_embargo, kind
-from .kitfonts import as_dict, as_int, share_fonts
-from .model import Brief, Kit
-from .pdfpack import write_compact
-from .tagging import kids
+from ..typeset.html import Entry, Verso, first_sentence, format_embargo, kind
+from ..pdf.kitfonts import as_dict, as_int, share_fonts
+from ..content.model import Brief, Kit
+from ..pdf.pdfpack import write_compact
+from ..pdf.tagging import kids
 
 log = logging.getLogger(__name__)
 

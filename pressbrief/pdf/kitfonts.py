@@ -35,10 +35,10 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from .assets import VERSION
-from .errors import OutputError
-from .fonts import faces
-from .render import write_atomic
+from ..assets import VERSION
+from ..content.fonts import faces
+from ..errors import OutputError
+from ..files import write_atomic
 
 log = logging.getLogger(__name__)
 

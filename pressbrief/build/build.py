@@ -19,16 +19,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from .cache import BuildCache, Key
-from .content import load_brief, load_kit
-from .errors import BuildError, ContentError, KitError, OutputError, PressbriefError, Problem
-from .files import check_output
-from .html import Entry, Verso, build_kit_html
-from .layouts import available, find_layout
-from .model import Brief, Config, Kit
-from .printing import finish
-from .project import Project, open_project, project_root_of, slug_clashes
-from .render import render_document, render_summary, write_atomic
-from .workers import limited, shared_pool
+from ..content.read import load_brief, load_kit
+from ..errors import BuildError, ContentError, KitError, OutputError, PressbriefError, Problem
+from ..files import check_output, write_atomic
+from ..typeset.html import Entry, Verso, build_kit_html
+from ..typeset.layouts import available, find_layout
+from ..content.model import Brief, Config, Kit
+from ..pdf.printing import finish
+from ..content.project import Project, open_project, project_root_of, slug_clashes
+from ..typeset.render import render_document, render_summary
+from ..pdf.workers import limited, shared_pool
 
 if TYPE_CHECKING:  # pypdf is imported when a kit is assembled, not by `check`
     from .kit import OwnPages

@@ -9,8 +9,6 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,27 +16,25 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import fonts, headline
-from .assets import COLOR_DIR, FONTS_DIR
-from .config import load_config
-from .content import load_briefs
-from .errors import DoesNotFitError, LayoutError, OutputError
-from .files import check_output, check_replaceable
+from ..assets import COLOR_DIR, FONTS_DIR
+from ..content import fonts
+from ..content.config import load_config
+from ..content.model import Brief, Config
+from ..content.read import load_briefs
+from ..errors import DoesNotFitError, LayoutError
+from ..files import check_output, write_atomic
+from ..pdf.printing import finish
+from ..pdf.workers import limited, shared_pool
+from . import headline
 from .html import build_html, stylesheet
 from .layouts import Layout, Step, available, find_layout
-from .model import Brief, Config
-from .printing import finish
 from .trim import candidates, described, without
-from .workers import limited, shared_pool
 
 if TYPE_CHECKING:
+    from ..pdf.weasy import Parsed, Renderer
     from .fit import Fitted
-    from .pdf import Parsed, Renderer
 
 log = logging.getLogger(__name__)
-
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
 
 
 @dataclass(frozen=True)
@@ -57,7 +53,7 @@ class Rendered:
 def renderer() -> Renderer:
     """This process's renderer (fonts are configured once per process). It is let go at
     exit, before the interpreter takes apart the modules its font configuration needs."""
-    from .pdf import Renderer
+    from ..pdf.weasy import Renderer
 
     atexit.register(renderer.cache_clear)
     return Renderer(fonts.font_face_css(), FONTS_DIR)
@@ -180,27 +176,6 @@ def _check(parsed: Parsed, source: Path) -> None:
         raise LayoutError(f"{source}: refused to load " + "; ".join(parsed.fetcher.refused))
     if parsed.errors:
         raise LayoutError(f"{source}: " + "; ".join(parsed.errors))
-
-
-def write_atomic(data: bytes, output: Path) -> None:
-    """Write `data` to `output` through a temporary file and a rename: never a partial file,
-    and never in place of something that is not a regular file (a device, a FIFO)."""
-    check_replaceable(output)
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            dir=output.parent, prefix=".pressbrief-", suffix=".tmp"
-        )
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(data)
-            os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes 0600; a PDF is to be shared
-            os.replace(temporary, output)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-    except OSError as error:
-        raise OutputError(f"{output}: cannot write the PDF: {error.strerror or error}") from error
 
 
 def render_brief(

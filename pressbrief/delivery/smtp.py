@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from .errors import MailError
-from .model import Config
-from .recipients import needs_smtputf8
+from ..content.model import Config
+from ..content.recipients import needs_smtputf8
+from ..errors import MailError
 
 log = logging.getLogger(__name__)
 

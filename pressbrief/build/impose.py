@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .content import suggest
-from .errors import ContentError, ImposeError, OutputError
-from .files import check_output, read_regular
-from .model import Config, Paper
-from .printing import remove_marks
-from .render import write_atomic
+from ..content.read import suggest
+from ..errors import ContentError, ImposeError, OutputError
+from ..files import check_output, read_regular
+from ..content.model import Config, Paper
+from ..pdf.printing import remove_marks
+from ..files import write_atomic
 
 if TYPE_CHECKING:  # pypdf is imported when something is imposed, not at start-up
     from pypdf import PageObject, PdfReader, PdfWriter
@@ -131,7 +131,7 @@ def _impose(
     from pypdf import PdfWriter
     from pypdf.generic import NameObject, RectangleObject
 
-    from .pdfpack import write_compact
+    from ..pdf.pdfpack import write_compact
 
     if not reader.pages:
         raise ImposeError(f"{source}: the PDF has no pages")
@@ -185,8 +185,8 @@ def _back_cover(
     project or on another page size."""
     from pypdf import PdfReader
 
-    from .config import find_config, load_config
-    from .workers import limited, shared_pool
+    from ..content.config import find_config, load_config
+    from ..pdf.workers import limited, shared_pool
 
     if config is None:
         if find_config(source) is None:
@@ -212,9 +212,9 @@ def _back_cover(
 
 def render_back_cover(config: Config) -> bytes:
     """The PDF of a back cover in the kit-cover layout (runs in a worker process)."""
-    from .html import build_back_cover_html
-    from .layouts import find_layout
-    from .render import render_document
+    from ..typeset.html import build_back_cover_html
+    from ..typeset.layouts import find_layout
+    from ..typeset.render import render_document
 
     assert config.root is not None
     layout = find_layout("kit-cover", config.root)

@@ -25,11 +25,13 @@ from pathlib import Path
 from typing import Any, TypedDict, get_type_hints
 from urllib.parse import unquote
 
-from . import engine, markdown
-from .assets import COLOR_DIR, FONTS_DIR, LAYOUTS_DIR, VERSION
-from .layouts import find_layout
-from .model import Brief, Config, Kit
-from .render import write_atomic
+from ..pdf import engine
+
+from ..content import markdown
+from ..assets import COLOR_DIR, FONTS_DIR, LAYOUTS_DIR, VERSION
+from ..typeset.layouts import find_layout
+from ..content.model import Brief, Config, Kit
+from ..files import write_atomic
 
 log = logging.getLogger(__name__)
 

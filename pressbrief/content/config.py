@@ -15,14 +15,15 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from ..errors import ContentError, Problem
 from . import fonts, markdown, zones
-from .content import read_model, suggest, unusable
-from .errors import ContentError, Problem
 from .model import Config
-from .printing import MAX_INK
+from .read import read_model, suggest, unusable
 from .recipients import address_problem
 
 CONFIG_NAME = "pressbrief.yaml"
+MAX_INK = 300
+"""Total ink, in percent, the output profile (ISO Coated v2 300%) allows for any colour."""
 CONTENT_DIR = "content"
 KITS_DIR = "kits"
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 
-from .content import suggest
-from .errors import ContentError, Problem
-from .files import read_regular
+from ..errors import ContentError, Problem
+from ..files import read_regular
+from .read import suggest
 
 COLUMNS = ("email", "name", "outlet")
 CSV_LIMIT = 10_000_000

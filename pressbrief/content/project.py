@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import Problem, ProjectError
 from .config import CONTENT_DIR, KITS_DIR, load_config
 from .config import project_root_of as project_root_of  # the one rule, beside find_config
-from .errors import Problem, ProjectError
 from .model import Config
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

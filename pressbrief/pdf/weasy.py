@@ -29,10 +29,10 @@ from weasyprint.pdf import metadata
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ..content.config import size_in_bytes
+from ..content.model import Limits
+from ..files import read_regular
 from . import images, tagging
-from .config import size_in_bytes
-from .files import read_regular
-from .model import Limits
 
 log = logging.getLogger(__name__)
 

@@ -43,12 +43,12 @@ from types import FrameType
 from typing import Any
 from urllib.parse import unquote
 
-from .errors import DeliveryError, Interrupted, MailError
+from ..content.model import Config
+from ..errors import DeliveryError, Interrupted, MailError
+from ..files import write_atomic
+from ..pdf.workers import alive
 from .mail import CONTENT_HEADER, RECIPIENT_HEADER, sender
-from .model import Config
-from .render import write_atomic
 from .smtp import DEADLINES, RETRY_DELAYS, Deadlines, Session, State
-from .workers import alive
 
 log = logging.getLogger(__name__)
 

@@ -21,10 +21,11 @@ import io
 import logging
 import math
 import re
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from .assets import CMYK_PROFILE, FONTS_DIR
-from .model import Config
+from ..assets import CMYK_PROFILE, FONTS_DIR
+from ..content.model import Config
 
 if TYPE_CHECKING:  # pypdf is imported when a print PDF is finished, not by `check`
     from pypdf import PageObject, PdfReader, PdfWriter
@@ -37,8 +38,9 @@ SLUG = 36.0  # points of paper around the bleed for the marks
 _MARK = 18.0
 _GAP = 3.0  # between the bleed edge and a mark
 _UNITS = {"pt": 1.0, "in": 72.0, "mm": 72 / 25.4, "cm": 72 / 2.54}
-MAX_INK = 300
-"""Total ink, in percent, the output profile (ISO Coated v2 300%) allows for any colour."""
+PRINT_FALLBACK_DATE = datetime(2000, 1, 1, tzinfo=UTC)
+"""PDF/X must carry dates; with neither SOURCE_DATE_EPOCH nor a date in the content, print
+files get this one rather than the clock, so their bytes stay reproducible."""
 MIN_DPI = 300
 """A picture printed at fewer pixels per inch than this gets a warning in the print profile."""
 
@@ -97,7 +99,6 @@ def finish(pdf: bytes, config: Config, job: str) -> bytes:
         return pdf
     from pypdf import PdfReader, PdfWriter
 
-    from .html import PRINT_FALLBACK_DATE  # html.py imports this module
     from .pdfpack import write_compact
 
     reader = PdfReader(io.BytesIO(pdf))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from .model import Brief
+from ..content.model import Brief
 
 SECTIONS = ("statement", "analysis", "press_questions", "related")
 LEVELS = ("low", "medium")

@@ -24,10 +24,10 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from .assets import LAYOUTS_DIR
-from .content import MAX_FILE_BYTES, plain_yaml, suggest
-from .errors import LayoutError
-from .files import read_regular
+from ..assets import LAYOUTS_DIR
+from ..content.read import MAX_FILE_BYTES, plain_yaml, suggest
+from ..errors import LayoutError
+from ..files import read_regular
 
 LAYOUT_FILES = ("template.html", "layout.yaml")
 

@@ -19,12 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .errors import DoesNotFitError
+from ..content.model import Brief, strings
+from ..errors import DoesNotFitError
 from .layouts import Fit, Step
-from .model import Brief, strings
 
 if TYPE_CHECKING:  # pdf imports WeasyPrint, which `check` must not pay for
-    from .pdf import Pages, Parsed
+    from ..pdf.weasy import Pages, Parsed
 
 log = logging.getLogger(__name__)
 

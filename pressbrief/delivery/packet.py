@@ -12,12 +12,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .build import BuildOptions, Progress, build_briefs, build_kit, load_kit_members
-from .content import load_briefs
+from ..build.build import BuildOptions, Progress, build_briefs, build_kit, load_kit_members
+from ..content.model import Brief
+from ..content.project import Project, open_project, project_root_of
+from ..content.read import load_briefs
+from ..content.recipients import Recipient, read_recipients
+from ..errors import MailError
+from ..pdf.workers import limited, shared_pool
+from ..typeset.html import long_date
+from ..typeset.layouts import available
 from .delivery import Report, deliver, queue, was_sent
-from .errors import MailError
-from .html import long_date
-from .layouts import available
 from .mail import (
     Attachment,
     Letter,
@@ -29,11 +33,7 @@ from .mail import (
     size_budget,
     write_letters,
 )
-from .model import Brief
-from .project import Project, open_project, project_root_of
-from .recipients import Recipient, read_recipients
 from .smtp import DEADLINES, RETRY_DELAYS, Deadlines
-from .workers import limited, shared_pool
 
 ATTACH = ("kit", "briefs")
 
