@@ -146,10 +146,30 @@ def test_a_character_no_bundled_font_has_is_named(
     file = folder / "content" / "b.yaml"
     assert code == 1
     assert lines == [
-        f"{file}:5: series: no bundled font has U+0E14 THAI CHARACTER DO DEK, U+0E27 THAI "
+        f"{file}:5: series: no font has U+0E14 THAI CHARACTER DO DEK, U+0E27 THAI "
         "CHARACTER WO WAEN, U+0E2A THAI CHARACTER SO SUA, U+0E31 THAI CHARACTER MAI HAN-AKAT "
         "(and 1 more); "
         "they would print in a system font or not at all"
+    ]
+
+
+def test_a_chinese_japanese_or_korean_character_asks_for_a_project_font(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = project(b="title: 中国\nsummary: ひらがな and 한국.\ntalking_points:\n  - x\n")
+    code, lines = check(folder, capsys)
+    file = folder / "content" / "b.yaml"
+    hint = (
+        "Chinese, Japanese and Korean need a project font: e.g. take NotoSansCJK-Regular.ttc "
+        "from Debian's fonts-noto-cjk package into fonts/ and declare it in pressbrief.yaml "
+        "(see README: Brand fonts)"
+    )
+    assert code == 1
+    assert lines == [
+        f"{file}:1: title: no font has U+4E2D CJK UNIFIED IDEOGRAPH-4E2D, U+56FD CJK UNIFIED "
+        f"IDEOGRAPH-56FD; {hint}",
+        f"{file}:2: summary: no font has U+304C HIRAGANA LETTER GA, U+306A HIRAGANA LETTER NA, "
+        f"U+3072 HIRAGANA LETTER HI, U+3089 HIRAGANA LETTER RA (and 2 more); {hint}",
     ]
 
 

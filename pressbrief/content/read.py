@@ -563,16 +563,27 @@ def _check_lang(lang: str, reader: Reader) -> None:
         )
 
 
+_CJK = {"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "IDEOGRAPHIC", "KANGXI"}
+"""First words of the Unicode names of the Chinese, Japanese and Korean characters."""
+
+
 def _check_characters(model: Brief | Kit, reader: Reader) -> None:
     """Every character must be in a bundled font; name the ones that are not."""
     for path, text, _ in strings(model):
         missing = fonts.uncovered([text])
         if missing:
             more = f" (and {len(missing) - 4} more)" if len(missing) > 4 else ""
+            cjk = any(name.split(" ", 2)[1] in _CJK for name in missing)
             reader.problem_at(
                 path,
-                f"no bundled font has {', '.join(missing[:4])}{more}; "
-                "they would print in a system font or not at all",
+                f"no font has {', '.join(missing[:4])}{more}; "
+                + (
+                    "Chinese, Japanese and Korean need a project font: e.g. take "
+                    "NotoSansCJK-Regular.ttc from Debian's fonts-noto-cjk package into fonts/ "
+                    "and declare it in pressbrief.yaml (see README: Brand fonts)"
+                    if cjk
+                    else "they would print in a system font or not at all"
+                ),
             )
 
 
