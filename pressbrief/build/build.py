@@ -101,7 +101,7 @@ def check_project(folder: Path) -> Checked:
     problems += [*slug_clashes(project.briefs), *slug_clashes(project.kits)]
     briefs = _valid(project.briefs, problems, lambda f, p: load_brief(f, project.config, types, p))
     slugs = [file.stem for file in project.briefs]
-    kits = _valid(project.kits, problems, lambda f, p: load_kit(f, slugs, p))
+    kits = _valid(project.kits, problems, lambda f, p: load_kit(f, slugs, project.config, p))
     return Checked(project, tuple(briefs), tuple(kits), tuple(problems), config_ok)
 
 
@@ -144,7 +144,7 @@ def load_kit_members(file: Path) -> tuple[Project, Kit, list[Brief]]:
     project = open_project(project_root_of(file))
     slugs = [f.stem for f in project.briefs]
     problems: list[Problem] = []
-    kit = load_kit(file, slugs, problems)
+    kit = load_kit(file, slugs, project.config, problems)
     types = available(project.root)
     files = {f.stem: f for f in project.briefs}
     members = [] if kit is None else [files[s] for s in kit.briefs if s in files]
@@ -457,6 +457,7 @@ class _Build:
     def _assemble(
         self, kit: Kit, jobs: list[_Job], results: dict[Key, _Result]
     ) -> tuple[bytes, int]:
+        from ..content import projectfonts
         from .kit import Member, assemble, contents_entries, embargo_of, plan, versos
 
         config = self._kit_config(kit)
@@ -475,7 +476,8 @@ class _Build:
             layout.folios(counts),
         )
         own = self.pool.one(limited(kit.source, _render_own_pages, args, config))
-        return assemble(kit, own, members, self.cache.folder / "fonts")
+        project = projectfonts.faces(config)
+        return assemble(kit, own, members, self.cache.folder / "fonts", project)
 
     def _report(self, what: str) -> None:
         self.done += 1

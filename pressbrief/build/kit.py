@@ -42,6 +42,7 @@ from pypdf.generic import (
 
 from ..typeset.html import Entry, Verso, first_sentence, format_embargo, kind
 from ..pdf.kitfonts import as_dict, as_int, share_fonts
+from ..content.fonts import Face
 from ..content.model import Brief, Kit
 from ..pdf.pdfpack import write_compact
 from ..pdf.tagging import kids
@@ -156,9 +157,12 @@ def versos(members: list[Brief], notes: list[int | None]) -> list[Verso]:
     ]
 
 
-def assemble(kit: Kit, own: OwnPages, members: list[Member], fonts: Path) -> tuple[bytes, int]:
+def assemble(
+    kit: Kit, own: OwnPages, members: list[Member], fonts: Path, project: tuple[Face, ...]
+) -> tuple[bytes, int]:
     """The kit PDF from its own pages and its briefs, and its page count; `fonts` is a
-    folder where shared font subsets are kept between builds."""
+    folder where shared font subsets are kept between builds, `project` the project's
+    fonts (`projectfonts.faces`)."""
     writer = PdfWriter()
     structure = _StructureMerge(writer)
     front_reader = PdfReader(io.BytesIO(own.front))
@@ -194,7 +198,7 @@ def assemble(kit: Kit, own: OwnPages, members: list[Member], fonts: Path) -> tup
     _outline(writer, front_reader, kit, members, first_pages)
     _labels(writer, kit, body_start)
     _metadata(writer, front_reader, kit)
-    share_fonts(writer, fonts)
+    share_fonts(writer, fonts, project)
     return write_compact(writer), len(writer.pages)
 
 

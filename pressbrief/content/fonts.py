@@ -1,7 +1,8 @@
-"""Bundled fonts → @font-face CSS, and text → the characters no bundled font covers.
+"""Bundled fonts → @font-face CSS, and text → the characters no font covers.
 
-Only fonts in the bundled `fonts/` folder may appear in a PDF. A character none of them
-covers would make Pango fall back to a system font, so it is reported before rendering.
+Only the bundled fonts (`fonts/`) and the project's own (`projectfonts`) may appear in a
+PDF. A character none of them covers would make Pango fall back to a system font, so it is
+reported before rendering.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from functools import cache
 from pathlib import Path
 
 from ..assets import FONTS_DIR
+from .model import Config
 
 
 @dataclass(frozen=True)
 class Face:
-    """One bundled font file and the CSS descriptors it answers to."""
+    """One font file and the CSS descriptors it answers to."""
 
     family: str
     weight: int
@@ -78,22 +80,23 @@ def stack(family: str, heading: bool) -> str:
     return ", ".join(f'"{name}"' for name in dict.fromkeys(order))
 
 
-def font_face_css() -> str:
-    """@font-face rules for every bundled face, with file: URLs the sandbox allows."""
+def font_face_css(project: tuple[Face, ...] = ()) -> str:
+    """@font-face rules for every bundled face and the `project` ones, with file: URLs the
+    sandbox allows."""
     return "\n".join(
         f'@font-face {{ font-family: "{f.family}"; font-weight: {f.weight}; '
         f'font-style: {f.style}; src: url("{f.path.as_uri()}"); }}'
-        for f in faces()
+        for f in (*faces(), *project)
     )
 
 
 @cache
-def _covered() -> frozenset[int]:
+def _covered(project: tuple[tuple[Path, int], ...]) -> frozenset[int]:
     from fontTools.ttLib import TTFont  # only briefs with unusual characters get here
 
     covered: set[int] = set()
-    for face in faces():
-        with TTFont(face.path, lazy=True) as font:
+    for path, index in (*((face.path, 0) for face in faces()), *project):
+        with TTFont(path, fontNumber=index, lazy=True) as font:
             covered.update(font.getBestCmap())
     return frozenset(covered)
 
@@ -103,10 +106,17 @@ _INVISIBLE = frozenset(ord(c) for c in "\n\r\t\u00ad\u200b\u200c\u200d\u2060\ufe
 _FAST = frozenset(range(0x20, 0x7F))  # ASCII is covered by the Latin bundled faces
 
 
-def uncovered(texts: Iterable[str]) -> list[str]:
-    """Characters of `texts` no bundled font has, as 'U+0905 DEVANAGARI LETTER A'."""
+def uncovered(texts: Iterable[str], config: Config) -> list[str]:
+    """Characters of `texts` no bundled font has, nor a font `config` declares, as
+    'U+0905 DEVANAGARI LETTER A'."""
     wanted = {ord(c) for text in texts for c in text} - _FAST - _INVISIBLE
     if not wanted:
         return []
-    missing = sorted(wanted - _covered())
+    assert config.root is not None
+    project = tuple(
+        (config.root / file.path, file.index)
+        for family in config.brand.fonts
+        for file in family.files
+    )
+    missing = sorted(wanted - _covered(project))
     return [f"U+{cp:04X} {unicodedata.name(chr(cp), 'unnamed character')}" for cp in missing]

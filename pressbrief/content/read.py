@@ -567,10 +567,10 @@ _CJK = {"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "IDEOGRAPHIC", "KAN
 """First words of the Unicode names of the Chinese, Japanese and Korean characters."""
 
 
-def _check_characters(model: Brief | Kit, reader: Reader) -> None:
-    """Every character must be in a bundled font; name the ones that are not."""
+def _check_characters(model: Brief | Kit, reader: Reader, config: Config) -> None:
+    """Every character must be in a bundled or project font; name the ones that are not."""
     for path, text, _ in strings(model):
-        missing = fonts.uncovered([text])
+        missing = fonts.uncovered([text], config)
         if missing:
             more = f" (and {len(missing) - 4} more)" if len(missing) > 4 else ""
             cjk = any(name.split(" ", 2)[1] in _CJK for name in missing)
@@ -615,7 +615,7 @@ def load_brief(
         )
     assert config.root is not None
     _check_markdown(brief, config.root, reader)
-    _check_characters(brief, reader)
+    _check_characters(brief, reader, config)
     if brief.embargo and config.timezone and not isinstance(brief.embargo.tzinfo, ZoneInfo):
         try:  # an offset only: the project's zone names it, if the offset is the zone's
             brief = dataclasses.replace(
@@ -637,7 +637,7 @@ def load_briefs(files: list[Path], config: Config, types: list[str]) -> list[Bri
     return [b for b in briefs if b is not None]
 
 
-def load_kit(file: Path, slugs: list[str], problems: list[Problem]) -> Kit | None:
+def load_kit(file: Path, slugs: list[str], config: Config, problems: list[Problem]) -> Kit | None:
     """Read one kit definition; `slugs` are the briefs the project has. Problems are
     appended; a kit with problems is still returned (its fields at defaults where wrong) so
     that its briefs can be checked in the same run; None if it could not be read at all."""
@@ -661,5 +661,5 @@ def load_kit(file: Path, slugs: list[str], problems: list[Problem]) -> Kit | Non
             )
         seen.add(slug)
     _check_lang(kit.lang, reader)
-    _check_characters(kit, reader)
+    _check_characters(kit, reader, config)
     return markdown.typeset(dataclasses.replace(kit, slug=file.stem, source=file))
