@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import copy
 import io
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -249,3 +251,84 @@ def test_a_font_that_needs_the_network_or_is_not_declared_is_refused(
     assert "brand.heading_font: 'Source Sans' is not a bundled font nor one declared" in (
         capsys.readouterr().err
     )
+
+
+BRAND_YML = """\
+meta:
+  name: {short: ACME, full: Acme Institute}
+logo:
+  images:
+    mark: {path: assets/logo.svg, alt: Acme mark}
+  medium: mark
+color:
+  palette:
+    navy: "#123"
+    red: "#aa0000"
+  primary: navy
+  secondary: red
+  light: "#f0f0e0"
+typography:
+  fonts:
+    - family: Brand Serif
+      source: file
+      files:
+        - fonts/BrandSerif-Regular.ttf
+        - {path: fonts/BrandSerif-Bold.ttf, weight: bold}
+        - {path: fonts/BrandSerif-Italic.ttf, style: italic}
+  base: Brand Serif
+  headings: {family: Inter}
+"""
+
+
+def test_brand_yml_gives_what_pressbrief_yaml_does_not(brand_serif: Path) -> None:
+    (brand_serif / "assets").mkdir()
+    (brand_serif / "assets" / "logo.svg").write_text((REPO / "assets" / "logo.svg").read_text())
+    (brand_serif / "pressbrief.yaml").write_text('brand:\n  accent: "#00aa00"\n')
+    (brand_serif / "_brand.yml").write_text(BRAND_YML)
+    (brand_serif / "content" / "b.yaml").write_text(BRIEF)
+    render_brief(brand_serif / "content" / "b.yaml", brand_serif / "b.pdf")
+    assert {"Brand-Serif", "Brand-Serif-Bold", "Brand-Serif-Italic"} <= embedded_fonts(
+        brand_serif / "b.pdf"
+    )
+    page = PdfReader(brand_serif / "b.pdf").pages[0]
+    assert "ACME" in page.extract_text()
+    content = page.get_contents().get_data().decode("latin-1")
+    assert "0.066667 0.133333 0.2 rg" in content  # primary #112233 (navy, #123)
+    assert "0.941176 0.941176 0.878431 rg" in content  # tint, from color.light
+    assert "0 0.666667 0 rg" in content  # accent: pressbrief.yaml's, not _brand.yml's red
+    assert "0.666667 0 0 rg" not in content
+
+
+def test_brand_yml_problems_are_named_at_its_lines(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = project("paper: a4\n", b=MINIMAL)
+    (folder / "_brand.yml").write_text(
+        "color:\n  primary: blue\ntypography:\n  fonts:\n    - family: Open Sans\n"
+        "      source: google\n    - family: Lit\n      source: file\n"
+        "      files: [fonts/Lit.ttf]\n  base: Lit\n"
+    )
+    assert run("check", folder) == 1
+    file = folder / "_brand.yml"
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {file}:2: color.primary: 'blue' is not a colour; expected #rrggbb, e.g. #14284b",
+        f"{file}:6: typography.fonts[0].source: 'Open Sans' from google cannot be fetched (no "
+        "network at run time); download the font files into the project's fonts/ and declare "
+        "them with source: file",
+        f"{file}:9: typography.fonts[1].files: 'Lit' has no bold (700) face, which the layouts "
+        "use; add {path: ..., weight: 700, style: normal}",
+        f"{file}:9: typography.fonts[1].files: 'Lit' has no italic (400) face, which the "
+        "layouts use; add {path: ..., weight: 400, style: italic}",
+        f"{file}:9: typography.fonts[1].files[0].path: 'fonts/Lit.ttf' not found",
+    ]
+
+
+def test_check_of_project_fonts_does_not_import_weasyprint(brand_serif: Path) -> None:
+    (brand_serif / "content" / "b.yaml").write_text(BRIEF)
+    code = (
+        f"import sys; from pressbrief.cli import main; rc = main(['check', {str(brand_serif)!r}]); "
+        "assert 'weasyprint' not in sys.modules, 'renderer imported'; sys.exit(rc)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1 brief OK"

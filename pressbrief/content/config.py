@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import ContentError, Problem
-from . import fonts, markdown, projectfonts, zones
+from . import brandyml, fonts, markdown, projectfonts, zones
 from .model import Config
 from .read import read_model, suggest, unusable
 from .recipients import address_problem
@@ -67,7 +67,11 @@ def load_config(start: Path) -> Config:
     config, reader = read_model(Config, file, problems, empty_ok=True)
     if config is not None:
         config = dataclasses.replace(config, root=file.parent, source=file)
-        _check(config, reader.problem_at)
+        problem: Callable[[str, str], None] = reader.problem_at
+        brand = brandyml.read(file.parent, problems)
+        if brand is not None:
+            config, problem = brand.merged(config, set(reader.lines), problem)
+        _check(config, problem)
     if problems or config is None:
         raise ContentError(problems)
     return markdown.typeset(config)
