@@ -95,7 +95,8 @@ def test_config_problems(project: Callable[..., Path], capsys: pytest.CaptureFix
         f"{file}:1: organisation: unknown field (did you mean 'organization'?); allowed: "
         "organization, brand, paper, contact, timezone, default_type, print, email, limits",
         f"{file}:4: brand.primary: 'navy' is not a colour; expected #rrggbb, e.g. #14284b",
-        f"{file}:5: brand.body_font: 'Noto Serf' is not a bundled font (did you mean "
+        f"{file}:5: brand.body_font: 'Noto Serf' is not a bundled font nor one declared in "
+        "brand.fonts (did you mean "
         "'Noto Serif'?); available: Inter, Noto Naskh Arabic, Noto Sans Arabic, Noto Sans "
         "Devanagari, Noto Sans Hebrew, Noto Serif, Noto Serif Devanagari, Noto Serif Hebrew",
         f"{file}:6: paper: 'legal' is not allowed; expected one of 'letter', 'a4'",
