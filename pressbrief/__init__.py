@@ -7,7 +7,9 @@ The public API, one function per job:
   `dist/briefs/`, every kit in `folder/kits/` → `dist/kits/`; parallel and incremental.
 - `build_kit(path, output)`: one press kit (cover, contents, briefs) → one PDF.
 - `check_project(folder)`: validate the config and every brief; renders nothing.
-- `new_brief(slug, folder, today)`: scaffold `content/SLUG.yaml`.
+- `new_brief(slug, folder, today, type_name)`: scaffold `content/SLUG.yaml` of any type.
+- `document_types(folder)`, `type_reference(name, folder)`, `type_json_schema(name, folder)`:
+  the types a project can use, their fields, their JSON Schema.
 - `impose_pdf(source, output, layout)`: a PDF's pages on printer sheets (2-up, 4-up,
   booklet).
 - `email_packet(source, recipients)`: a kit or brief emailed to each reporter, through
@@ -35,8 +37,25 @@ from .build.impose import SHEETS, Imposed
 from .build.impose import impose as impose_pdf
 from .build.proof import Difference, Proof, proof_project
 from .content.config import load_config
-from .content.model import Brand, Brief, Config, Contact, Kit, Link, Organization, Statement
-from .content.project import new_brief
+from .content.model import (
+    Brand,
+    Config,
+    Contact,
+    Document,
+    Image,
+    Kit,
+    Link,
+    MediaContact,
+    Organization,
+)
+from .content.project import (
+    TypeInfo,
+    document_types,
+    new_brief,
+    type_json_schema,
+    type_reference,
+)
+from .content.schema import FieldSpec, Schema
 from .delivery.packet import ATTACH, email_packet
 from .errors import (
     BuildError,
@@ -62,7 +81,6 @@ __all__ = [
     "PROFILES",
     "SHEETS",
     "Brand",
-    "Brief",
     "BuildError",
     "BuildOptions",
     "Built",
@@ -72,7 +90,10 @@ __all__ = [
     "ContentError",
     "DeliveryError",
     "Difference",
+    "Document",
     "DoesNotFitError",
+    "FieldSpec",
+    "Image",
     "ImposeError",
     "Imposed",
     "Imposition",
@@ -82,6 +103,7 @@ __all__ = [
     "LayoutError",
     "Link",
     "MailError",
+    "MediaContact",
     "Organization",
     "OutputError",
     "PressbriefError",
@@ -91,15 +113,19 @@ __all__ = [
     "Proof",
     "ProofError",
     "Rendered",
-    "Statement",
+    "Schema",
+    "TypeInfo",
     "__version__",
     "build_kit",
     "build_project",
     "check_project",
+    "document_types",
     "email_packet",
     "impose_pdf",
     "load_config",
     "new_brief",
     "proof_project",
     "render_brief",
+    "type_json_schema",
+    "type_reference",
 ]

@@ -36,11 +36,14 @@ from . import (
     build_kit,
     build_project,
     check_project,
+    document_types,
     email_packet,
     impose_pdf,
     new_brief,
     proof_project,
     render_brief,
+    type_json_schema,
+    type_reference,
 )
 
 EPILOG = """\b
@@ -386,18 +389,44 @@ def check(project: Path) -> None:
     click.echo(f"{len(checked.briefs)} brief{'s' if len(checked.briefs) != 1 else ''} OK")
 
 
-@cli.command(epilog=EPILOG)
-@click.argument("slug")
-@click.option(
+_PROJECT_OPTION = click.option(
     "-p",
     "--project",
     default=".",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Project folder (default: the current folder).",
 )
-def new(slug: str, project: Path) -> None:
-    """Scaffold content/SLUG.yaml, a draft brief to fill in."""
-    click.echo(new_brief(slug, project, date.today().isoformat()))
+
+
+@cli.command(epilog=EPILOG)
+@click.argument("slug")
+@click.option("-t", "--type", "type_name", default="", help="Document type (see `types`).")
+@_PROJECT_OPTION
+def new(slug: str, type_name: str, project: Path) -> None:
+    """Scaffold content/SLUG.yaml, a draft document to fill in (and its type's JSON
+    Schema in schemas/, so an editor completes and checks fields as you type)."""
+    click.echo(new_brief(slug, project, date.today().isoformat(), type_name))
+
+
+@cli.command(epilog=EPILOG)
+@click.argument("name", required=False)
+@_PROJECT_OPTION
+def types(name: str | None, project: Path) -> None:
+    """List the document types PROJECT can use, or document the fields of type NAME."""
+    if name:
+        click.echo(type_reference(name, project), nl=False)
+        return
+    for found in document_types(project):
+        where = "built-in" if found.built_in else str(found.folder)
+        click.echo(f"{found.schema.name:16} {found.schema.doc} [{where}]")
+
+
+@cli.command(epilog=EPILOG)
+@click.argument("name")
+@_PROJECT_OPTION
+def schema(name: str, project: Path) -> None:
+    """Print the JSON Schema of document type NAME (for editors' YAML language server)."""
+    click.echo(type_json_schema(name, project), nl=False)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,5 @@
-"""Project folder → its config and brief files; slug → a new brief scaffolded from a template.
+"""Project folder → its config, document and kit files, and the document types it can
+use; slug → a new document scaffolded from its type's schema.
 
 A project is a folder with a pressbrief.yaml (or none: built-in defaults) and briefs in
 `content/*.yaml`; which project a file belongs to is `project_root_of` (from `config`).
@@ -11,10 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..assets import LAYOUTS_DIR
 from ..errors import Problem, ProjectError
+from ..files import write_atomic
 from .config import CONTENT_DIR, KITS_DIR, load_config
 from .config import project_root_of as project_root_of  # the one rule, beside find_config
 from .model import Config
+from .schema import Schema, common_fields, describe, dumps, json_schema, scaffold
+from .types import available, lineage, schema_of
+from .yamlfile import suggest
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -84,35 +90,62 @@ def slug_clashes(files: Iterable[Path]) -> list[Problem]:
     ]
 
 
-_TEMPLATE = """\
-# A new issue brief. Text fields take Markdown: *emphasis*, **strong**, [links](https://…).
-# `pressbrief check` validates it; `pressbrief render {path}` makes the PDF.
-series: {series}
-title: {title}
-date: {today}
-status: draft
-statement:
-  label: Candidate Statement
-  context: Where and when it was said.
-  quote: The words quoted, without quotation marks.
-  speaker: Who said it
-summary: >-
-  Two or three sentences a reporter can use as they are.
-talking_points:
-  - The first point, one or two sentences.
-  - The second point.
-  - The third point.
-analysis: |-
-  A paragraph of analysis.
-
-  Another paragraph.
-press_questions:
-  - A question the press should be asking?
-"""
+SCHEMAS_DIR = "schemas"
+"""Where `new` keeps the JSON Schema of each type it scaffolds, for editors."""
 
 
-def new_brief(slug: str, folder: Path, today: str) -> Path:
-    """Write `content/SLUG.yaml` in the project at `folder`; never overwrites a file."""
+@dataclass(frozen=True)
+class TypeInfo:
+    """A document type a project can use."""
+
+    schema: Schema
+    folder: Path
+    built_in: bool
+
+
+def document_types(folder: Path) -> list[TypeInfo]:
+    """Every document type the project at `folder` can use, by name."""
+    root = project_root_of(folder)
+    found = []
+    for name in available(root):
+        where = lineage(name, root)[0]
+        built_in = where.is_relative_to(LAYOUTS_DIR.resolve())
+        found.append(TypeInfo(schema_of(name, root), where, built_in))
+    return found
+
+
+def _schema_named(name: str, root: Path) -> Schema:
+    names = available(root)
+    if name not in names:
+        raise ProjectError(
+            f"no document type '{name}'{suggest(name, names)}; available: {', '.join(names)}"
+        )
+    return schema_of(name, root)
+
+
+def type_reference(name: str, folder: Path) -> str:
+    """The reference of type `name`'s fields, generated from its schema."""
+    schema = _schema_named(name, project_root_of(folder))
+    common = "\n".join(f"  {n}: {kind}. {doc}" for n, kind, doc in common_fields())
+    extends = f" (extends {schema.extends})" if schema.extends else ""
+    internal = (
+        "\nInternal: never emailed to reporters without --internal." if schema.internal else ""
+    )
+    return (
+        f"{schema.name}{extends}: {schema.doc}{internal}\n\nFields:\n{describe(schema)}"
+        f"\n\nEvery document also has:\n{common}\n"
+    )
+
+
+def type_json_schema(name: str, folder: Path) -> str:
+    """Type `name`'s JSON Schema, as text (for `yaml-language-server`)."""
+    return dumps(json_schema(_schema_named(name, project_root_of(folder))))
+
+
+def new_brief(slug: str, folder: Path, today: str, type_name: str = "") -> Path:
+    """Write `content/SLUG.yaml`, a draft of type `type_name` (default: the project's
+    default type) in the project at `folder`, and the type's JSON Schema in `schemas/` for
+    editors; never overwrites a document."""
     if len(slug) > 100:
         raise ProjectError(f"'{slug[:40]}…' is {len(slug)} characters long; keep a slug under 100")
     if not _SLUG.fullmatch(slug):
@@ -123,13 +156,22 @@ def new_brief(slug: str, folder: Path, today: str) -> Path:
         )
     config = load_config(folder)
     assert config.root is not None
+    schema = _schema_named(type_name or config.default_type, config.root)
     path = config.root / CONTENT_DIR / f"{slug}.yaml"
     if path.exists():
         raise ProjectError(f"{path} already exists; choose another slug or edit that file")
+    schema_file = config.root / SCHEMAS_DIR / f"{schema.name}.json"
+    write_atomic(dumps(json_schema(schema)).encode(), schema_file)
     title = slug.replace("-", " ").capitalize()
-    series = config.organization.short_name or config.organization.name
-    text = _TEMPLATE.format(
-        path=path.relative_to(config.root), series=series, title=title, today=today
+    text = (
+        f"# yaml-language-server: $schema=../{SCHEMAS_DIR}/{schema.name}.json\n"
+        f"# A new {schema.called.lower()}. Fields marked Markdown take *emphasis*, **strong**,\n"
+        f"# [links](https://…). `pressbrief types {schema.name}` lists every field;\n"
+        f"# `pressbrief check` validates; `pressbrief render {path.relative_to(config.root)}` "
+        "makes the PDF.\n"
+        + (f"type: {schema.name}\n" if schema.name != config.default_type else "")
+        + f"status: draft\ndate: {today}\n"
+        + scaffold(schema, title, today)
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as file:

@@ -18,7 +18,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from ..errors import ContentError, Problem
 from ..files import read_regular
-from .read import suggest
+from .yamlfile import suggest
 
 COLUMNS = ("email", "name", "outlet")
 CSV_LIMIT = 10_000_000
