@@ -13,7 +13,6 @@ from pdfua import validate
 from pressbrief import load_config
 from pressbrief.content.read import load_briefs
 from pressbrief.pdf import tagging
-from pressbrief.typeset.layouts import available
 from pressbrief.typeset.render import render_pdf
 
 from .conftest import MINIMAL, run
@@ -189,7 +188,7 @@ def test_the_check_finds_what_weasyprint_leaves_untagged(
     """Without `tagging`, WeasyPrint's own PDF: the footer's text is orphaned."""
     brief = project(b=MINIMAL) / "content" / "b.yaml"
     config = load_config(brief)
-    (loaded,) = load_briefs([brief], config, available(config.root))
+    (loaded,) = load_briefs([brief], config)
     monkeypatch.setattr(tagging, "complete", lambda pdf, print_shop: pdf)
     _, data, _ = render_pdf(loaded, config)  # in this process, so the patch holds
     brief.with_suffix(".pdf").write_bytes(data)

@@ -18,7 +18,6 @@ from pypdf import PdfReader
 from pressbrief import BuildOptions, build_project, load_config
 from pressbrief.content.read import load_briefs
 from pressbrief.pdf import engine
-from pressbrief.typeset.layouts import available
 from pressbrief.typeset.render import render_pdf
 
 from .conftest import MINIMAL, REPO
@@ -78,7 +77,7 @@ def test_a_brief_rendered_later_has_the_same_bytes(
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     brief = project(b=MINIMAL) / "content" / "b.yaml"
     config = load_config(brief)
-    (loaded,) = load_briefs([brief], config, available(config.root))
+    (loaded,) = load_briefs([brief], config)
     outputs = []
     for clock in (1_700_000_000.0, 1_700_000_002.0):  # two seconds apart
         # In this process (a worker's clock cannot be faked from here): what a worker runs.

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from pressbrief.content.config import load_config
 from pressbrief.content.read import load_briefs
 from pressbrief.typeset.fit import Fitted
-from pressbrief.typeset.layouts import available, find_layout
+from pressbrief.typeset.layouts import find_layout
 from pressbrief.typeset.render import render_pdf
 
 from .conftest import REPO, pdf_text, run
@@ -55,7 +55,7 @@ def test_the_issue_brief_steps_obey_the_designers_rules() -> None:
 @cache
 def fitted(path: Path, paper: str) -> Fitted:
     config = dataclasses.replace(load_config(path), paper=paper)
-    (brief,) = load_briefs([path], config, available(config.root))
+    (brief,) = load_briefs([path], config)
     result, _, _ = render_pdf(brief, config)
     return result
 
@@ -296,7 +296,7 @@ def test_no_word_is_hyphenated_across_a_column_break(examples: Path) -> None:
     brief.write_text(variant)
     try:
         config = load_config(brief)
-        (loaded,) = load_briefs([brief], config, available(config.root))
+        (loaded,) = load_briefs([brief], config)
         result, pdf, _ = render_pdf(loaded, config)
     finally:
         brief.unlink()

@@ -47,9 +47,9 @@ def test_control_characters_are_named_at_their_line_and_column(
         "delete it (such characters often come from pasting out of Word or a PDF)",
         f"{file}:8: statement.quote: control character U+001B (ESCAPE) at column 8; "
         "delete it (such characters often come from pasting out of Word or a PDF)",
-        f"{file}:9: speeker: unknown field; allowed: title, summary, "
-        "talking_points, type, series, date, statement, analysis, press_questions, related, "
-        "tags, lang, status, embargo, fit, priority",
+        f"{file}:9: speeker: unknown field; allowed: title, series, "
+        "statement, summary, talking_points, analysis, press_questions, related, priority, "
+        "type, date, url, tags, lang, status, embargo, fit",
         f"{file}:10: control character U+007F (DELETE) at column 13; "
         "delete it (such characters often come from pasting out of Word or a PDF)",
         f"{file}:11: series: control character U+001B (ESCAPE) written as an escape; delete it",
@@ -125,7 +125,7 @@ def test_yaml_nested_too_deeply_without_libyaml(
 ) -> None:
     import yaml
 
-    monkeypatch.setattr("pressbrief.content.read._COMPOSER", yaml.SafeLoader)
+    monkeypatch.setattr("pressbrief.content.read.COMPOSER", yaml.SafeLoader)
     folder = project(deep="title: " + "[" * 990 + "]" * 990 + "\n")
     code, lines = check(folder, capsys)
     assert code == 1

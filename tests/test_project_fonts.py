@@ -331,4 +331,4 @@ def test_check_of_project_fonts_does_not_import_weasyprint(brand_serif: Path) ->
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "1 brief OK"
+    assert done.stdout.strip() == "1 document OK (1 issue-brief)"

@@ -72,12 +72,11 @@ def test_fit_chooses_a_step_that_fills_the_page_within_bounds(
     from pressbrief.content.config import load_config
     from pressbrief.content.read import load_briefs
     from pressbrief.typeset.fit import fit_one_page, fits
-    from pressbrief.typeset.layouts import available
     from pressbrief.typeset.render import parse_brief
 
     folder = project(long=brief_with(points=points))
     config = load_config(folder)
-    (brief,) = load_briefs([folder / "content" / "long.yaml"], config, available(folder))
+    (brief,) = load_briefs([folder / "content" / "long.yaml"], config)
     parsed, layout = parse_brief(brief, config)
     assert layout.fit.fill is not None
     low, high = layout.fit.fill
@@ -163,7 +162,8 @@ def test_check_does_not_import_weasyprint() -> None:
         env={**os.environ, "PYTHONWARNINGS": "error"},
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "3 briefs OK"
+    documents = len(list((REPO / "content").glob("*.yaml")))
+    assert done.stdout.strip().startswith(f"{documents} documents OK (")
 
 
 def test_a_brief_without_a_project_uses_the_defaults(tmp_path: Path) -> None:

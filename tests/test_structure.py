@@ -39,7 +39,7 @@ def _imports(file: Path) -> list[tuple[int, tuple[str, ...]]]:
         if isinstance(node, ast.ImportFrom) and node.level:
             base = here[: len(here) - node.level + 1]
             module = tuple(node.module.split(".")) if node.module else ()
-            targets = [base + module] if module else [base + (a.name,) for a in node.names]
+            targets = [base + module] if module else [(*base, a.name) for a in node.names]
             found += [(node.lineno, target) for target in targets if target]
     return found
 
@@ -62,4 +62,6 @@ def test_every_stage_is_a_folder_of_modules() -> None:
         assert len(modules) > 2, stage
         for module in modules:
             if module.name != "__init__.py":
-                assert ast.get_docstring(ast.parse(module.read_text())), f"{module} has no docstring"
+                assert ast.get_docstring(ast.parse(module.read_text())), (
+                    f"{module} has no docstring"
+                )

@@ -44,9 +44,9 @@ def test_every_problem_in_every_file(
     assert code == 1
     assert lines == [
         f"{bad}:1: summary: required field is missing: The summary, set apart near the top.",
-        f"{bad}:2: sumary: unknown field (did you mean 'summary'?); allowed: title, summary, "
-        "talking_points, type, series, date, statement, analysis, press_questions, related, "
-        "tags, lang, status, embargo, fit, priority",
+        f"{bad}:2: sumary: unknown field (did you mean 'summary'?); allowed: title, series, "
+        "statement, summary, talking_points, analysis, press_questions, related, priority, "
+        "type, date, url, tags, lang, status, embargo, fit",
         f"{bad}:3: talking_points: the list is empty; give at least one item or leave it out",
         f"{bad}:4: date: expected a date as YYYY-MM-DD, e.g. 2016-10-10; got '2016-13-45'",
         f"{bad}:5: embargo: '2016-10-10T09:00:00' has no time zone; add one, e.g. "

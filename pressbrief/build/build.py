@@ -18,17 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from .cache import BuildCache, Key
+from ..content.model import Config, Document, Kit
+from ..content.project import Project, check_project, open_project, project_root_of, valid
 from ..content.read import load_brief, load_kit
 from ..errors import BuildError, ContentError, KitError, OutputError, PressbriefError, Problem
 from ..files import check_output, write_atomic
-from ..typeset.html import Entry, Verso, build_kit_html
-from ..typeset.layouts import available, find_layout
-from ..content.model import Brief, Config, Kit
 from ..pdf.printing import finish
-from ..content.project import Project, open_project, project_root_of, slug_clashes
-from ..typeset.render import render_document, render_summary
 from ..pdf.workers import limited, shared_pool
+from ..typeset.html import Entry, Verso, build_kit_html
+from ..typeset.layouts import find_layout
+from ..typeset.render import render_document, render_summary
+from .cache import BuildCache, Key
 
 if TYPE_CHECKING:  # pypdf is imported when a kit is assembled, not by `check`
     from .kit import OwnPages
@@ -68,50 +68,12 @@ class BuildOptions:
 
 
 @dataclass(frozen=True)
-class Checked:
-    """What `check_project` found: valid briefs and kits, and the problems of the others."""
-
-    project: Project
-    briefs: tuple[Brief, ...]
-    kits: tuple[Kit, ...]
-    problems: tuple[Problem, ...]
-    config_ok: bool = True
-    """False when pressbrief.yaml has problems: the briefs and kits were then checked
-    against the built-in defaults, so that every problem is reported in one run, and
-    nothing may be built."""
-
-
-@dataclass(frozen=True)
 class Built:
     """One PDF a build wrote or found up to date."""
 
     output: Path
     pages: int
     note: str
-
-
-def check_project(folder: Path) -> Checked:
-    """Validate the config, every brief and every kit of the project in `folder`."""
-    try:
-        project, problems = open_project(folder), []
-    except ContentError as error:  # the briefs and kits are still checked, in the same run
-        project, problems = open_project(folder, defaults=True), list(error.problems)
-    config_ok = not problems
-    types = available(project.root)
-    problems += [*slug_clashes(project.briefs), *slug_clashes(project.kits)]
-    briefs = _valid(project.briefs, problems, lambda f, p: load_brief(f, project.config, types, p))
-    slugs = [file.stem for file in project.briefs]
-    kits = _valid(project.kits, problems, lambda f, p: load_kit(f, slugs, project.config, p))
-    return Checked(project, tuple(briefs), tuple(kits), tuple(problems), config_ok)
-
-
-def _valid(
-    files: Iterable[Path], problems: list[Problem], load: Callable[[Path, list[Problem]], T | None]
-) -> list[T]:
-    """Load each file, keeping only those without a problem (found now or before)."""
-    loaded = [(file, load(file, problems)) for file in files]
-    bad = {problem.file for problem in problems}
-    return [item for file, item in loaded if item is not None and file not in bad]
 
 
 def for_profile(folder: Path, profile: str) -> Path:
@@ -137,7 +99,7 @@ def build_project(
     return build.run(checked.briefs, checked.kits, members, checked.problems)
 
 
-def load_kit_members(file: Path) -> tuple[Project, Kit, list[Brief]]:
+def load_kit_members(file: Path) -> tuple[Project, Kit, list[Document]]:
     """The project of a kit file, the kit and its briefs, validated (ContentError if not).
 
     The project is `project.project_root_of` the kit file."""
@@ -145,10 +107,9 @@ def load_kit_members(file: Path) -> tuple[Project, Kit, list[Brief]]:
     slugs = [f.stem for f in project.briefs]
     problems: list[Problem] = []
     kit = load_kit(file, slugs, project.config, problems)
-    types = available(project.root)
     files = {f.stem: f for f in project.briefs}
     members = [] if kit is None else [files[s] for s in kit.briefs if s in files]
-    briefs = _valid(members, problems, lambda f, p: load_brief(f, project.config, types, p))
+    briefs = valid(members, problems, lambda f, p: load_brief(f, project.config, p))
     if problems or kit is None:
         raise ContentError(problems)
     return project, kit, briefs
@@ -172,7 +133,7 @@ def build_kit(
 
 
 def build_briefs(
-    project: Project, briefs: list[Brief], options: BuildOptions = BuildOptions()
+    project: Project, briefs: list[Document], options: BuildOptions = BuildOptions()
 ) -> list[Built]:
     """Some briefs of a project into PROJECT/dist/briefs/ (cached like a build)."""
     build = _Build(project, project.root / "dist", options, None)
@@ -184,7 +145,7 @@ class _Job:
     """One brief to render with one config (a kit may ask for another paper)."""
 
     key: Key
-    brief: Brief
+    brief: Document
     config: Config
 
 
@@ -262,9 +223,9 @@ class _Build:
 
     def run(
         self,
-        briefs: Iterable[Brief],
+        briefs: Iterable[Document],
         kits: Iterable[Kit],
-        members: dict[str, Brief],
+        members: dict[str, Document],
         problems: Iterable[Problem],
         kit_folder: str = "kits",
     ) -> list[Built]:
@@ -313,7 +274,7 @@ class _Build:
     def _kit_config(self, kit: Kit) -> Config:
         return dataclasses.replace(self.config, paper=kit.paper or self.config.paper)
 
-    def _job(self, brief: Brief, config: Config) -> _Job:
+    def _job(self, brief: Document, config: Config) -> _Job:
         return _Job(
             self.cache.brief_key(brief, config, self.allow_overflow, self.trim), brief, config
         )

@@ -25,13 +25,12 @@ from pathlib import Path
 from typing import Any, TypedDict, get_type_hints
 from urllib.parse import unquote
 
-from ..pdf import engine
-
-from ..content import markdown
 from ..assets import COLOR_DIR, FONTS_DIR, LAYOUTS_DIR, VERSION
-from ..typeset.layouts import find_layout
-from ..content.model import Brief, Config, Kit
+from ..content import markdown
+from ..content.model import Config, Document, Kit
 from ..files import write_atomic
+from ..pdf import engine
+from ..typeset.layouts import find_layout
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +94,7 @@ class BuildCache:
 
     # --- keys --------------------------------------------------------------------------
 
-    def brief_key(self, brief: Brief, config: Config, allow_overflow: bool, trim: bool) -> Key:
+    def brief_key(self, brief: Document, config: Config, allow_overflow: bool, trim: bool) -> Key:
         """The key of a brief rendered with `config`."""
         assert brief.source is not None and config.root is not None
         images = [

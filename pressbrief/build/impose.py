@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..content.read import suggest
-from ..errors import ContentError, ImposeError, OutputError
-from ..files import check_output, read_regular
 from ..content.model import Config, Paper
+from ..content.yamlfile import suggest
+from ..errors import ContentError, ImposeError, OutputError
+from ..files import check_output, read_regular, write_atomic
 from ..pdf.printing import remove_marks
-from ..files import write_atomic
 
 if TYPE_CHECKING:  # pypdf is imported when something is imposed, not at start-up
     from pypdf import PageObject, PdfReader, PdfWriter

@@ -40,12 +40,14 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from ..typeset.html import Entry, Verso, first_sentence, format_embargo, kind
-from ..pdf.kitfonts import as_dict, as_int, share_fonts
 from ..content.fonts import Face
-from ..content.model import Brief, Kit
+from ..content.model import Document, Kit
+from ..content.schema import dek, document_schema
+from ..content.schema import notes as notes_of
+from ..pdf.kitfonts import as_dict, as_int, share_fonts
 from ..pdf.pdfpack import write_compact
 from ..pdf.tagging import kids
+from ..typeset.html import Entry, Verso, first_sentence, format_embargo
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +59,7 @@ LINK_SCHEME = "pressbrief-kit:"
 class Member:
     """A brief of the kit and its one-pager PDF."""
 
-    brief: Brief
+    brief: Document
     pdf: bytes
     pages: int
 
@@ -125,33 +127,33 @@ _ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "x
 _ROMAN += [(50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
 
 
-def contents_entries(members: list[Brief], starts: list[int]) -> list[Entry]:
+def contents_entries(members: list[Document], starts: list[int]) -> list[Entry]:
     """The contents entries of a kit."""
     return [
         Entry(
             slug=b.slug,
             title=b.title,
-            series=b.series,
+            series=str(getattr(b, "series", "")),
             page=page,
-            kind=kind(b.type),
+            kind=document_schema(b).called,
             day=b.date,
-            dek=first_sentence(b.summary),
+            dek=first_sentence(dek(b)),
             embargo=format_embargo(b.embargo) if b.embargo else None,
         )
         for b, page in zip(members, starts, strict=True)
     ]
 
 
-def embargo_of(members: list[Brief]) -> str | None:
+def embargo_of(members: list[Document]) -> str | None:
     """Until when the kit as a whole is embargoed: its latest embargo, if any."""
     embargoes = [b.embargo for b in members if b.embargo is not None]
     return format_embargo(max(embargoes)) if embargoes else None
 
 
-def versos(members: list[Brief], notes: list[int | None]) -> list[Verso]:
+def versos(members: list[Document], notes: list[int | None]) -> list[Verso]:
     """The notes pages of a duplex kit, in order."""
     return [
-        Verso(folio, b.title, b.press_questions)
+        Verso(folio, b.title, notes_of(b))
         for b, folio in zip(members, notes, strict=True)
         if folio is not None
     ]

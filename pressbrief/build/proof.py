@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from .build import BuildOptions, Progress, build_project, for_profile
 from ..content.config import project_root_of
 from ..errors import OutputError, ProjectError, ProofError
-from ..files import read_regular
-from ..files import write_atomic
+from ..files import read_regular, write_atomic
+from .build import BuildOptions, Progress, build_project, for_profile
 
 if TYPE_CHECKING:
     from PIL import Image

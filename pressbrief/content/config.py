@@ -18,8 +18,9 @@ from pathlib import Path
 from ..errors import ContentError, Problem
 from . import brandyml, fonts, markdown, projectfonts, zones
 from .model import Config
-from .read import read_model, suggest, unusable
+from .read import read_model, unusable
 from .recipients import address_problem
+from .yamlfile import suggest
 
 CONFIG_NAME = "pressbrief.yaml"
 MAX_INK = 300

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 Paper = Literal["letter", "a4"]
+ATTACH = ("kit", "briefs")
+"""What a packet email attaches: the kit as one PDF, or its documents one by one."""
 Status = Literal["final", "draft"]
 
 
@@ -50,6 +52,11 @@ class Organization:
     website: str = spec("Web address shown in the footer, e.g. 'jhi.example/issues'.", "")
     logo: str = spec("Logo image, a path relative to the project folder (SVG or PNG).", "")
     logo_alt: str = spec("Alternative text for the logo; required when a logo is given.", "")
+    about: str = spec(
+        "The boilerplate a press release ends with ('About …'), a paragraph of Markdown.",
+        "",
+        markdown=True,
+    )
 
 
 Weight = Literal[100, 200, 300, 400, 500, 600, 700, 800, 900]
@@ -187,25 +194,34 @@ class Config:
     source: Path | None = internal(None)
 
 
-# --- briefs (content/*.yaml) -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Statement:
-    """The statement a brief responds to, shown as a pull-quote."""
-
-    quote: str = spec("The words quoted, without quotation marks.", markdown=True)
-    label: str = spec("Label beside the quote.", "Candidate Statement", prose=True)
-    context: str = spec("When and where it was said.", "", markdown=True)
-    speaker: str = spec("Who said it.", "", prose=True)
+# --- documents (content/*.yaml) -------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Link:
-    """A related reading."""
+    """A link: a title and an address."""
 
-    title: str = spec("Title of the related piece.", prose=True)
+    title: str = spec("Title of the linked piece.", prose=True)
     url: str = spec("Its address (http, https or mailto).")
+
+
+@dataclass(frozen=True)
+class Image:
+    """A picture in the project, with its alternative text."""
+
+    src: str = spec("The image file, a path relative to the document (JPEG, PNG or SVG).")
+    alt: str = spec("What the picture shows, for readers who cannot see it.")
+    credit: str = spec("Who took or made it, printed beside it.", "", prose=True)
+
+
+@dataclass(frozen=True)
+class MediaContact:
+    """A person reporters may call."""
+
+    name: str = spec("Name.", prose=True)
+    title: str = spec("Job title.", "", prose=True)
+    phone: str = spec("Phone number.", "")
+    email: str = spec("E-mail address.", "")
 
 
 Priority = Literal["low", "medium"]
@@ -218,41 +234,28 @@ class Prioritized:
 
     text: str = spec("The item's text (Markdown).", markdown=True)
     priority: Priority = spec(
-        "'low' or 'medium': dropped (low first) only when a brief cannot fit otherwise "
+        "'low' or 'medium': dropped (low first) only when a document cannot fit otherwise "
         "and trimming is asked for (--trim, or fit: trim)."
     )
 
 
-@dataclass(frozen=True)
-class Priorities:
-    """Priorities of a brief's optional sections."""
+@dataclass(frozen=True, kw_only=True)
+class Document:
+    """What every document has, whatever its type; a type's own fields (declared in its
+    layout.yaml, see `content.types`) are added to this class by `types.model_of`."""
 
-    statement: Priority | None = spec("The statement's priority.", None)
-    analysis: Priority | None = spec("The analysis's priority.", None)
-    press_questions: Priority | None = spec("The press questions' priority.", None)
-    related: Priority | None = spec("Related reading's priority.", None)
-
-
-@dataclass(frozen=True)
-class Brief:
-    """One issue brief (document type `issue-brief`)."""
-
-    title: str = spec("The question or headline.", prose=True)
-    summary: str = spec("The summary, set apart near the top.", markdown=True)
-    talking_points: tuple[str, ...] = spec("Numbered talking points.", markdown=True)
+    title: str = internal("")
+    """The title: the type's `title` field, or made from its fields (layout.yaml `title:`)."""
     type: str = spec("Document type (layout); default from the project config.", "")
-    series: str = spec("Series label, e.g. 'JHI on the Issues 2016'.", "", prose=True)
     date: date | None = spec("Publication date, YYYY-MM-DD.", None)
-    statement: Statement | None = spec("The statement the brief responds to.", None)
-    analysis: str = spec("Analysis, several paragraphs.", "", markdown=True)
-    press_questions: tuple[str, ...] = spec(
-        "Questions the press should be asking.", (), markdown=True
+    url: str = spec(
+        "The document's online version (http or https); the layout may print it as a QR code.",
+        "",
     )
-    related: tuple[Link, ...] = spec("Related reading: a list of {title, url}.", ())
     tags: tuple[str, ...] = spec("Keywords (PDF metadata).", ())
     lang: str = spec(
-        "Language of the brief (BCP 47): it picks the hyphenation, e.g. 'en-GB' for British "
-        "spelling.",
+        "Language of the document (BCP 47): it picks the hyphenation and the direction of "
+        "the text, e.g. 'en-GB' for British spelling, 'ar' for Arabic.",
         "en-US",
     )
     status: Status = spec("'final', or 'draft' to print a DRAFT watermark.", "final")
@@ -262,15 +265,14 @@ class Brief:
         None,
     )
     fit: Literal["shrink", "trim"] = spec(
-        "'trim': if the brief cannot fit even at the tightest step, drop the list items "
-        "and sections given a priority, lowest first, until it fits (as --trim does).",
+        "'trim': if the document cannot fit its pages even at the tightest step, drop the "
+        "list items and sections given a priority, lowest first, until it fits (as --trim "
+        "does).",
         "shrink",
     )
-    priority: Priorities | None = spec(
-        "Priorities of optional sections, e.g. {analysis: low, related: low}.", None
-    )
     priorities: tuple[tuple[str, str], ...] = internal(())
-    """(field path, priority) of each list item written as {text, priority}."""
+    """(field path, priority) of each list item written as {text, priority}, and of each
+    section named under `priority:`."""
     slug: str = internal("")
     source: Path | None = internal(None)
 
@@ -280,10 +282,12 @@ class Brief:
 
 @dataclass(frozen=True)
 class Kit:
-    """A press kit: a cover, a contents page and several briefs in one PDF."""
+    """A press kit: a cover, a contents page and several documents in one PDF."""
 
     title: str = spec("Title of the kit, e.g. 'Debate Night Briefing Book'.", prose=True)
-    briefs: tuple[str, ...] = spec("Brief slugs (file names in content/ without .yaml), in order.")
+    briefs: tuple[str, ...] = spec(
+        "Documents of any type: their slugs (file names in content/ without .yaml), in order."
+    )
     subtitle: str = spec("A line under the title.", "", prose=True)
     date: date | None = spec("Date of the kit, YYYY-MM-DD.", None)
     event: str = spec("The event, e.g. 'Second Presidential Debate, St. Louis'.", "", prose=True)
@@ -305,21 +309,27 @@ def user_fields(cls: type) -> list[dataclasses.Field[Any]]:
     return [f for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
 
 
-def strings(model: Any, prefix: str = "") -> Iterator[tuple[str, str, dataclasses.Field[Any]]]:
-    """(path, text, field) for every text value of a model, nested models and lists included."""
+def fields_of(model: Any, prefix: str = "") -> Iterator[tuple[str, Any, dataclasses.Field[Any]]]:
+    """(path, value, field) for every value of a model users write, nested models and list
+    items included (a nested model is given itself, then its fields)."""
     for field in user_fields(type(model)):
         value = getattr(model, field.name)
         path = f"{prefix}{field.name}"
-        if dataclasses.is_dataclass(value):
-            yield from strings(value, f"{path}.")
-        elif isinstance(value, str):
-            yield path, value, field
-        elif isinstance(value, tuple):
-            for i, item in enumerate(value):
-                if dataclasses.is_dataclass(item):
-                    yield from strings(item, f"{path}[{i}].")
-                elif isinstance(item, str):
-                    yield f"{path}[{i}]", item, field
+        items = enumerate(value) if isinstance(value, tuple) else [(None, value)]
+        for i, item in items:
+            where = path if i is None else f"{path}[{i}]"
+            yield where, item, field
+            if dataclasses.is_dataclass(item):
+                yield from fields_of(item, f"{where}.")
+
+
+def strings(model: Any, prefix: str = "") -> Iterator[tuple[str, str, dataclasses.Field[Any]]]:
+    """(path, text, field) for every text value of a model, nested models and lists included."""
+    return (
+        (path, value, field)
+        for path, value, field in fields_of(model, prefix)
+        if isinstance(value, str)
+    )
 
 
 M = TypeVar("M")

@@ -1,4 +1,5 @@
-"""Project folder → its config and brief files; slug → a new brief scaffolded from a template.
+"""Project folder → its config, document and kit files, and the document types it can
+use; slug → a new document scaffolded from its type's schema.
 
 A project is a folder with a pressbrief.yaml (or none: built-in defaults) and briefs in
 `content/*.yaml`; which project a file belongs to is `project_root_of` (from `config`).
@@ -7,15 +8,31 @@ A project is a folder with a pressbrief.yaml (or none: built-in defaults) and br
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from ..errors import Problem, ProjectError
+from ..assets import LAYOUTS_DIR
+from ..errors import ContentError, Problem, ProjectError
+from ..files import write_atomic
 from .config import CONTENT_DIR, KITS_DIR, load_config
 from .config import project_root_of as project_root_of  # the one rule, beside find_config
-from .model import Config
+from .model import Config, Document, Kit
+from .read import load_brief, load_kit
+from .schema import (
+    PRIORITY_DOC,
+    Schema,
+    common_fields,
+    describe,
+    dumps,
+    json_schema,
+    scaffold,
+)
+from .types import available, lineage, schema_of
+from .yamlfile import suggest
 
+T = TypeVar("T")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -84,35 +101,119 @@ def slug_clashes(files: Iterable[Path]) -> list[Problem]:
     ]
 
 
-_TEMPLATE = """\
-# A new issue brief. Text fields take Markdown: *emphasis*, **strong**, [links](https://…).
-# `pressbrief check` validates it; `pressbrief render {path}` makes the PDF.
-series: {series}
-title: {title}
-date: {today}
-status: draft
-statement:
-  label: Candidate Statement
-  context: Where and when it was said.
-  quote: The words quoted, without quotation marks.
-  speaker: Who said it
-summary: >-
-  Two or three sentences a reporter can use as they are.
-talking_points:
-  - The first point, one or two sentences.
-  - The second point.
-  - The third point.
-analysis: |-
-  A paragraph of analysis.
+@dataclass(frozen=True)
+class Checked:
+    """What `check_project` found: valid briefs and kits, and the problems of the others."""
 
-  Another paragraph.
-press_questions:
-  - A question the press should be asking?
-"""
+    project: Project
+    briefs: tuple[Document, ...]
+    kits: tuple[Kit, ...]
+    problems: tuple[Problem, ...]
+    config_ok: bool = True
+    """False when pressbrief.yaml has problems: the briefs and kits were then checked
+    against the built-in defaults, so that every problem is reported in one run, and
+    nothing may be built."""
 
 
-def new_brief(slug: str, folder: Path, today: str) -> Path:
-    """Write `content/SLUG.yaml` in the project at `folder`; never overwrites a file."""
+def check_project(folder: Path) -> Checked:
+    """Validate the config, every brief and every kit of the project in `folder`."""
+    try:
+        project, problems = open_project(folder), []
+    except ContentError as error:  # the briefs and kits are still checked, in the same run
+        project, problems = open_project(folder, defaults=True), list(error.problems)
+    config_ok = not problems
+    problems += [*slug_clashes(project.briefs), *slug_clashes(project.kits)]
+    briefs = valid(project.briefs, problems, lambda f, p: load_brief(f, project.config, p))
+    slugs = [file.stem for file in project.briefs]
+    kits = valid(project.kits, problems, lambda f, p: load_kit(f, slugs, project.config, p))
+    return Checked(project, tuple(briefs), tuple(kits), tuple(problems), config_ok)
+
+
+def valid(
+    files: Iterable[Path], problems: list[Problem], load: Callable[[Path, list[Problem]], T | None]
+) -> list[T]:
+    """Load each file, keeping only those without a problem (found now or before)."""
+    loaded = [(file, load(file, problems)) for file in files]
+    bad = {problem.file for problem in problems}
+    return [item for file, item in loaded if item is not None and file not in bad]
+
+
+SCHEMAS_DIR = "schemas"
+"""Where `new` keeps the JSON Schema of each type it scaffolds, for editors."""
+
+
+@dataclass(frozen=True)
+class TypeInfo:
+    """A document type a project can use."""
+
+    schema: Schema
+    folder: Path
+    built_in: bool
+
+
+def document_types(folder: Path) -> list[TypeInfo]:
+    """Every document type the project at `folder` can use, by name."""
+    root = project_root_of(folder)
+    found = []
+    for name in available(root):
+        where = lineage(name, root)[0]
+        built_in = where.is_relative_to(LAYOUTS_DIR.resolve())
+        found.append(TypeInfo(schema_of(name, root), where, built_in))
+    return found
+
+
+def _schema_named(name: str, root: Path) -> Schema:
+    names = available(root)
+    if name not in names:
+        raise ProjectError(
+            f"no document type '{name}'{suggest(name, names)}; available: {', '.join(names)}"
+        )
+    return schema_of(name, root)
+
+
+def type_reference(name: str, folder: Path) -> str:
+    """The reference of type `name`'s fields, generated from its schema."""
+    schema = _schema_named(name, project_root_of(folder))
+    common = "\n".join(f"  {n}: {kind}. {doc}" for n, kind, doc in common_fields())
+    extends = f" (extends {schema.extends})" if schema.extends else ""
+    internal = (
+        "\nInternal: never emailed to reporters without --internal." if schema.internal else ""
+    )
+    return (
+        f"{schema.name}{extends}: {schema.doc}{internal}\n\nFields:\n{describe(schema)}"
+        f"\n\nEvery document also has:\n{common}\n"
+    )
+
+
+def types_markdown(folder: Path) -> str:
+    """Every type's field reference as Markdown (the README's section is this, generated:
+    `pressbrief types --markdown`), the fields every document has at the end."""
+    parts = []
+    for found in document_types(folder):
+        schema = found.schema
+        extends = f" Extends `{schema.extends}`." if schema.extends else ""
+        internal = " Internal: `email` refuses it without `--internal`." if schema.internal else ""
+        parts.append(
+            f"#### `{schema.name}`: {schema.called}\n\n{schema.doc}{extends}{internal}\n\n"
+            f"{describe(schema, 'markdown')}\n"
+        )
+    common = "\n".join(f"| `{n}` | {kind} | {doc} |" for n, kind, doc in common_fields())
+    parts.append(
+        "#### Fields every document has\n\n| field | kind | what it is |\n|---|---|---|\n"
+        f"{common}\n| `priority` | mapping | {PRIORITY_DOC} |\n"
+    )
+    return "\n".join(parts)
+
+
+def type_json_schema(name: str, folder: Path) -> str:
+    """Type `name`'s JSON Schema, as text (for `yaml-language-server`)."""
+    return dumps(json_schema(_schema_named(name, project_root_of(folder))))
+
+
+def new_brief(slug: str, folder: Path, today: str, type_name: str = "") -> Path:
+    """Write `content/SLUG.yaml`, a draft of type `type_name` (default: the project's
+    default type) in the project at `folder`, and the type's JSON Schema in `schemas/` for
+    editors; never overwrites a document."""
     if len(slug) > 100:
         raise ProjectError(f"'{slug[:40]}…' is {len(slug)} characters long; keep a slug under 100")
     if not _SLUG.fullmatch(slug):
@@ -123,13 +224,22 @@ def new_brief(slug: str, folder: Path, today: str) -> Path:
         )
     config = load_config(folder)
     assert config.root is not None
+    schema = _schema_named(type_name or config.default_type, config.root)
     path = config.root / CONTENT_DIR / f"{slug}.yaml"
     if path.exists():
         raise ProjectError(f"{path} already exists; choose another slug or edit that file")
+    schema_file = config.root / SCHEMAS_DIR / f"{schema.name}.json"
+    write_atomic(dumps(json_schema(schema)).encode(), schema_file)
     title = slug.replace("-", " ").capitalize()
-    series = config.organization.short_name or config.organization.name
-    text = _TEMPLATE.format(
-        path=path.relative_to(config.root), series=series, title=title, today=today
+    text = (
+        f"# yaml-language-server: $schema=../{SCHEMAS_DIR}/{schema.name}.json\n"
+        f"# A new {schema.called.lower()}. Fields marked Markdown take *emphasis*, **strong**,\n"
+        f"# [links](https://…). `pressbrief types {schema.name}` lists every field;\n"
+        f"# `pressbrief check` validates; `pressbrief render {path.relative_to(config.root)}` "
+        "makes the PDF.\n"
+        + (f"type: {schema.name}\n" if schema.name != config.default_type else "")
+        + f"status: draft\ndate: {today}\n"
+        + scaffold(schema, title, today)
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as file:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from ..files import read_regular, write_atomic
 from .fonts import Face, families
 from .model import Config, FontFamily, FontFile
-from .read import suggest
+from .yamlfile import suggest
 
 if TYPE_CHECKING:
     from fontTools.ttLib import TTFont

@@ -12,11 +12,12 @@ and aliases are refused (no alias bombs).
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import errno
+import logging
 import re
 import types
 import typing
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import date, datetime
 from pathlib import Path
@@ -26,14 +27,16 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from ..errors import ContentError, Problem
+from ..errors import ContentError, LayoutError, Problem
 from ..files import check_regular, read_regular
 from . import fonts, markdown, zones
-from .model import Brief, Config, Kit, Prioritized, strings, user_fields
+from .model import Config, Document, Image, Kit, Prioritized, fields_of, strings, user_fields
+from .recipients import address_problem
+from .schema import FieldSpec, document_schema, model_of, schema_field
+from .types import available, schema_of
+from .yamlfile import COMPOSER, MAX_FILE_BYTES, first_alias, suggest
 
-MAX_FILE_BYTES = 1_000_000
-"""Content files larger than this are refused before parsing."""
-
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 _LANG = re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*")
 _DATETIME = re.compile(
@@ -125,51 +128,6 @@ def _controls(text: str) -> tuple[list[_Control], int]:
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
-_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's parser where PyYAML has it (about ten times faster), else the pure-Python one."""
-
-
-def _first_alias(root: yaml.Node) -> yaml.Node | None:
-    """Where an alias (*name) is first used: the node holding a node reached twice.
-    Briefs never need aliases, and expanding them is how alias bombs blow up, so the walk
-    stops at the first one."""
-    seen: set[int] = set()
-    stack: list[tuple[yaml.Node, yaml.Node]] = [(root, root)]
-    while stack:
-        node, holder = stack.pop()
-        if id(node) in seen:
-            return holder
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            children = [item for pair in node.value for item in pair]
-        elif isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
-        else:
-            continue
-        stack.extend((child, node) for child in reversed(children))
-    return None
-
-
-def plain_yaml(text: str) -> Any:
-    """A trusted YAML text (a layout's layout.yaml) as Python values, aliases refused as in
-    content files (expanding them is how alias bombs blow up); yaml.YAMLError if it is not
-    plain YAML."""
-    node = yaml.compose(text, Loader=_COMPOSER)
-    if node is None:
-        return None
-    alias = _first_alias(node)
-    if alias is not None:
-        raise yaml.MarkedYAMLError(
-            problem="aliases (*name) are not allowed", problem_mark=alias.start_mark
-        )
-    return yaml.SafeLoader("").construct_document(node)
-
-
-def suggest(word: str, choices: typing.Iterable[str]) -> str:
-    """' (did you mean 'x'?)' for the closest choice, or ''."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
 
 def _describe(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
@@ -194,6 +152,9 @@ def _blank(hint: Any) -> Any:
         return typing.get_args(hint)[0]
     if hint is str:
         return ""
+    blanks = {float: 0, bool: False, date: date.min, datetime: datetime.min}
+    if hint in blanks:
+        return blanks[hint]
     if dataclasses.is_dataclass(hint):
         model = typing.cast(type, hint)
         hints = typing.get_type_hints(model)
@@ -258,8 +219,10 @@ class Reader:
                 continue
             key = str(key_node.value)
             where = f"{path}.{key}" if path else key
-            if key not in fields:
-                allowed = ", ".join(fields)
+            if key not in fields:  # a type's own fields first, then the common ones
+                allowed = ", ".join(
+                    sorted(fields, key=lambda n: "schema" not in fields[n].metadata)
+                )
                 message = f"unknown field{suggest(key, fields)}; allowed: {allowed}"
                 self.problem(key_node, where, message, value=False)
                 continue
@@ -379,6 +342,11 @@ class Reader:
                 self.problem(node, path, f"expected a whole number, got {_describe(node)}")
                 return None, False
             return raw, True
+        if hint is float:  # a number as written: 47 stays 47, 3.5 stays 3.5
+            if isinstance(raw, bool) or not isinstance(raw, int | float):
+                self.problem(node, path, f"expected a number, got {_describe(node)}")
+                return None, False
+            return raw, True
         if hint is bool:
             if not isinstance(raw, bool):
                 self.problem(node, path, f"expected true or false, got {_describe(node)}")
@@ -445,7 +413,7 @@ def _parse(
     if controls:
         text = _UNREADABLE.sub("", text)
     try:
-        node = yaml.compose(text, Loader=_COMPOSER)
+        node = yaml.compose(text, Loader=COMPOSER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
@@ -454,7 +422,7 @@ def _parse(
     except RecursionError:  # only without libyaml, whose parser stops at 1000 levels
         problems.append(Problem(file, 1, "", "not valid YAML: nested too deeply"))
         return nothing
-    alias = _first_alias(node) if node is not None else None
+    alias = first_alias(node) if node is not None else None
     if alias is not None:
         line = alias.start_mark.line + 1
         message = "not valid YAML: aliases (*name) are not allowed in pressbrief files"
@@ -466,10 +434,15 @@ def _parse(
 
 
 def read_model(
-    cls: type[T], file: Path, problems: list[Problem], empty_ok: bool = False
+    cls: type[T] | Callable[[yaml.Node, Reader], type[T] | None],
+    file: Path,
+    problems: list[Problem],
+    empty_ok: bool = False,
 ) -> tuple[T | None, Reader]:
     """Parse `file` into `cls`, appending every problem found to `problems`.
 
+    `cls` may be a function of the parsed YAML (and the reader, to report a problem) giving
+    the class, or None when the file cannot be read as any (a document of an unknown type).
     The model is valid only if no problem was appended: with wrong or missing fields it
     holds defaults or blanks in their place, so that checks after reading can still run
     (through the reader, whose `problem_at` places them at their field's line and skips
@@ -479,10 +452,13 @@ def read_model(
     reader = Reader(file, problems)
     before = len(problems)
     node, controls, more = _parse(file, problems, empty_ok)
+    model: T | None = None
     if node is None:
-        model = cls() if empty_ok and len(problems) == before else None
+        if empty_ok and len(problems) == before and isinstance(cls, type):
+            model = cls()
     else:
-        model = reader.model(cls, node, "")
+        chosen = cls if isinstance(cls, type) else cls(node, reader)
+        model = reader.model(chosen, node, "") if chosen is not None else None
     advice = "delete it (such characters often come from pasting out of Word or a PDF)"
     for control in controls:
         message = f"{control.what} at column {control.column}; {advice}"
@@ -505,11 +481,32 @@ def unusable(path: Path) -> str | None:
     return None
 
 
-def _check_markdown(brief: Brief, root: Path, reader: Reader) -> None:
+def _image_problem(src: str, base: Path, root: Path) -> str | None:
+    """Why the image file `src` (relative to `base`, the document's folder) cannot be
+    printed, or None: it must be a file inside the project `root`, named as a path."""
+    if "#" in src or "?" in src:  # a URL reads them as fragment, query
+        return f"image '{src}': write '#' as %23 and '?' as %3F in a file name"
+    if ":" in src.split("/")[0] or "\0" in unquote(src):
+        return (
+            f"image '{src}' is not a file in the project; "
+            "images must be local files (no network at render time)"
+        )
+    path = (base / unquote(src)).resolve()
+    if not path.is_relative_to(root.resolve()):
+        return f"image '{src}' is outside the project folder {root}"
+    if reason := unusable(path):
+        return f"image '{src}' {reason}"
+    return None
+
+
+_ADDRESS = ("http://", "https://", "mailto:")
+
+
+def _check_markdown(document: Document, root: Path, reader: Reader) -> None:
     """Markdown fields must not nest too deeply to render; images in them need alt text
     and a file inside the project `root`; links need a safe scheme."""
-    assert brief.source is not None
-    for name, text in markdown.fields(brief):
+    assert document.source is not None
+    for name, text in markdown.fields(document):
         depth = markdown.depth(text)
         if depth > markdown.MAX_DEPTH:
             reader.problem_at(
@@ -518,42 +515,55 @@ def _check_markdown(brief: Brief, root: Path, reader: Reader) -> None:
                 f"inside each other); the limit is {markdown.MAX_DEPTH}",
             )
         for href in markdown.links(text):  # '#id': a place in the document itself
-            if not href.lower().startswith(("http://", "https://", "mailto:", "#")):
+            if not href.lower().startswith((*_ADDRESS, "#")):
                 reader.problem_at(
                     name,
                     f"link '{href}' is not an http, https or mailto address; a reader of "
                     "the PDF could not follow it (write the address in full)",
                 )
         for image in markdown.images(text):
-            if "#" in image.src or "?" in image.src:  # a URL reads them as fragment, query
-                reader.problem_at(
-                    name,
-                    f"image '{image.src}': write '#' as %23 and '?' as %3F in a file name",
-                )
-                continue
-            if not image.alt.strip():
+            if not image.alt.strip() and "#" not in image.src and "?" not in image.src:
                 reader.problem_at(
                     name,
                     f"image '{image.src}' has no alt text; write it as "
                     f"![what the image shows]({image.src})",
                 )
-            if ":" in image.src.split("/")[0] or "\0" in unquote(image.src):
-                reader.problem_at(
-                    name,
-                    f"image '{image.src}' is not a file in the project; "
-                    "images must be local files (no network at render time)",
-                )
-                continue
-            path = (brief.source.parent / unquote(image.src)).resolve()
-            if not path.is_relative_to(root.resolve()):
-                reader.problem_at(name, f"image '{image.src}' is outside the project folder {root}")
-            elif reason := unusable(path):
-                reader.problem_at(name, f"image '{image.src}' {reason}")
-    for i, link in enumerate(brief.related):
-        if not link.url.lower().startswith(("http://", "https://", "mailto:")):
-            reader.problem_at(
-                f"related[{i}].url", f"'{link.url}' is not an http, https or mailto address"
-            )
+            if problem := _image_problem(image.src, document.source.parent, root):
+                reader.problem_at(name, problem)
+
+
+def _check_fields(document: Document, root: Path, reader: Reader) -> None:
+    """Addresses, e-mail addresses and image files of a document's fields; a warning for
+    text longer than its type advises (`max_characters`, `max_words`)."""
+    assert document.source is not None
+    for path, value, field in fields_of(document):
+        spec = schema_field(field)
+        kind = spec.kind if spec else ""
+        if isinstance(value, Image):
+            if problem := _image_problem(value.src, document.source.parent, root):
+                reader.problem_at(f"{path}.src", problem)
+        elif not isinstance(value, str) or not value:
+            continue
+        elif kind == "url" or path.endswith(".url") or path == "url":
+            if not value.lower().startswith(_ADDRESS if path != "url" else _ADDRESS[:2]):
+                allowed = "an http, https or mailto" if path != "url" else "an http or https"
+                reader.problem_at(path, f"'{value}' is not {allowed} address")
+        elif (kind == "email" or path.endswith(".email")) and (problem := address_problem(value)):
+            reader.problem_at(path, problem)
+        if spec is not None and isinstance(value, str):
+            _advise(spec, path, value, reader)
+
+
+def _advise(spec: FieldSpec, path: str, value: str, reader: Reader) -> None:
+    """Warn (not an error: the document still renders) when text runs past its advice."""
+    where = f"{reader.file}:{reader.lines.get(path, 1)}: {path}"
+    if spec.max_characters and len(value) > spec.max_characters:
+        log.warning(
+            "%s: %d characters; keep it under about %d", where, len(value), spec.max_characters
+        )
+    words = len(value.split())
+    if spec.max_words and words > spec.max_words:
+        log.warning("%s: %d words; keep it to %d or fewer", where, words, spec.max_words)
 
 
 def _check_lang(lang: str, reader: Reader) -> None:
@@ -567,7 +577,7 @@ _CJK = {"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "IDEOGRAPHIC", "KAN
 """First words of the Unicode names of the Chinese, Japanese and Korean characters."""
 
 
-def _check_characters(model: Brief | Kit, reader: Reader, config: Config) -> None:
+def _check_characters(model: Document | Kit, reader: Reader, config: Config) -> None:
     """Every character must be in a bundled or project font; name the ones that are not."""
     for path, text, _ in strings(model):
         missing = fonts.uncovered([text], config)
@@ -587,54 +597,91 @@ def _check_characters(model: Brief | Kit, reader: Reader, config: Config) -> Non
             )
 
 
-def load_brief(
-    file: Path, config: Config, types: list[str], problems: list[Problem]
-) -> Brief | None:
-    """Read one brief, filling defaults from `config`; problems are appended, not raised
-    (None if there was any).
+def _type_of(config: Config, root: Path) -> Callable[[yaml.Node, Reader], type | None]:
+    """The class a document file is read into, chosen by its `type:` (or the project's
+    default type); None, with the problem reported, if there is no such type."""
 
-    `types` are the document types (layouts) available to the project.
-    """
+    def choose(node: yaml.Node, reader: Reader) -> type | None:
+        name, where = config.default_type, node
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                written = isinstance(value, yaml.ScalarNode) and str(value.value).strip()
+                if isinstance(key, yaml.ScalarNode) and key.value == "type" and written:
+                    name, where = str(value.value).strip(), value
+        names = available(root)
+        if name not in names:
+            reader.problem(
+                where,
+                "type",
+                f"unknown document type '{name}'{suggest(name, names)}; "
+                f"available: {', '.join(names)}",
+            )
+            if config.default_type not in names:
+                return None
+            name = config.default_type  # the rest is still checked, as the default type
+        return model_of(schema_of(name, root))  # LayoutError: the layout's mistake
+
+    return choose
+
+
+def _titled(document: Document) -> Document:
+    """The document with its title made from its fields when its type says how."""
+    pattern = document_schema(document).title
+    if pattern == "{title}":
+        return document
+    values = {f.name: getattr(document, f.name) for f in dataclasses.fields(document)}
+    try:
+        title = pattern.format_map(values)
+    except (KeyError, AttributeError, IndexError, ValueError) as error:
+        message = f"layout '{document.type}': title: '{pattern}' cannot be made: {error}"
+        raise LayoutError(message) from error
+    return dataclasses.replace(document, title=" ".join(title.split()))
+
+
+def load_brief(file: Path, config: Config, problems: list[Problem]) -> Document | None:
+    """Read one document of any type, filling defaults from `config`; problems are
+    appended, not raised (None if there was any)."""
+    assert config.root is not None
     before = len(problems)
-    brief, reader = read_model(Brief, file, problems)
-    if brief is None:
+    document, reader = read_model(_type_of(config, config.root), file, problems)
+    if document is None:
         return None
-    brief = dataclasses.replace(
-        brief,
-        type=brief.type or config.default_type,
+    sections = getattr(document, "priority", None)
+    named = (
+        [(f.name, getattr(sections, f.name)) for f in dataclasses.fields(sections)]
+        if sections
+        else []
+    )
+    document = dataclasses.replace(
+        document,
+        type=document.type or config.default_type,
         slug=file.stem,
         source=file,
-        priorities=tuple(reader.priorities),
+        priorities=tuple(reader.priorities) + tuple((n, p) for n, p in named if p),
     )
-    _check_lang(brief.lang, reader)
-    if brief.type not in types:
-        reader.problem_at(
-            "type",
-            f"unknown document type '{brief.type}'"
-            f"{suggest(brief.type, types)}; available: {', '.join(types)}",
-        )
-    assert config.root is not None
-    _check_markdown(brief, config.root, reader)
-    _check_characters(brief, reader, config)
-    if brief.embargo and config.timezone and not isinstance(brief.embargo.tzinfo, ZoneInfo):
+    _check_lang(document.lang, reader)
+    _check_markdown(document, config.root, reader)
+    _check_fields(document, config.root, reader)
+    _check_characters(document, reader, config)
+    if document.embargo and config.timezone and not isinstance(document.embargo.tzinfo, ZoneInfo):
         try:  # an offset only: the project's zone names it, if the offset is the zone's
-            brief = dataclasses.replace(
-                brief, embargo=zones.localize(brief.embargo, config.timezone)
+            document = dataclasses.replace(
+                document, embargo=zones.localize(document.embargo, config.timezone)
             )
         except ValueError as error:
             reader.problem_at(
                 "embargo", f"{error} (timezone: {config.timezone} in pressbrief.yaml)"
             )
-    return markdown.typeset(brief) if len(problems) == before else None
+    return _titled(markdown.typeset(document)) if len(problems) == before else None
 
 
-def load_briefs(files: list[Path], config: Config, types: list[str]) -> list[Brief]:
+def load_briefs(files: list[Path], config: Config) -> list[Document]:
     """Read every file; raise one ContentError listing every problem in every file."""
     problems: list[Problem] = []
-    briefs = [load_brief(f, config, types, problems) for f in files]
+    documents = [load_brief(f, config, problems) for f in files]
     if problems:
         raise ContentError(problems)
-    return [b for b in briefs if b is not None]
+    return [d for d in documents if d is not None]
 
 
 def load_kit(file: Path, slugs: list[str], config: Config, problems: list[Problem]) -> Kit | None:

@@ -30,8 +30,10 @@ from markupsafe import Markup
 
 from ..content import markdown
 from ..content.config import size_in_bytes
-from ..content.model import Brief, Config
+from ..content.model import Config, Document
 from ..content.recipients import Recipient, needs_smtputf8
+from ..content.schema import dek
+from ..content.types import lineage
 from ..errors import MailError
 from ..typeset.html import format_embargo
 from ..typeset.layouts import find_layout
@@ -71,14 +73,14 @@ def identity(packet: str, address: str) -> str:
     return hashlib.sha256(f"{packet}\n{address.lower()}".encode()).hexdigest()[:32]
 
 
-def embargo_notice(briefs: list[Brief], now: datetime) -> str | None:
+def embargo_notice(briefs: list[Document], now: datetime) -> str | None:
     """When the latest embargo of the briefs that has not lifted lifts, worded for
     "Embargoed until …" ("9:00 a.m. ET, Monday, November 23, 2026"); None if none."""
     pending = [b.embargo for b in briefs if b.embargo is not None and b.embargo > now]
     return format_embargo(max(pending)) if pending else None
 
 
-def drafts(briefs: list[Brief]) -> list[Brief]:
+def drafts(briefs: list[Document]) -> list[Document]:
     """The briefs still marked `status: draft`."""
     return [b for b in briefs if b.status == "draft"]
 
@@ -97,7 +99,7 @@ def write_letters(
     root: Path,
     heading: str,
     intro: str,
-    briefs: list[Brief],
+    briefs: list[Document],
     readers: list[tuple[Recipient, bool]],
     now: datetime,
 ) -> list[Letter]:
@@ -106,8 +108,9 @@ def write_letters(
     is held to the render limits like any other."""
     layout = find_layout("email", root)
     layout.environment.filters.update(
-        md=_email_markdown, md_inline=markdown.render_inline, tel=_tel
+        md=_email_markdown, md_inline=markdown.render_inline, tel=_tel, dek=dek
     )
+    parts = [_email_part(brief.type, root) for brief in briefs]
     embargo = embargo_notice(briefs, now)
     heading = " ".join(heading.split())  # a title written over two lines is one header line
     letters = []
@@ -123,6 +126,7 @@ def write_letters(
             "heading": heading,
             "intro": intro,
             "briefs": briefs,
+            "parts": parts,
             "recipient": recipient,
             "embargo": embargo,
             "draft": bool(drafts(briefs)),
@@ -134,6 +138,15 @@ def write_letters(
         text = layout.render("template.txt", **context)
         letters.append(Letter(subject, text, layout.render("template.html", **context)))
     return letters
+
+
+def _email_part(name: str, root: Path) -> str:
+    """The folder whose email.html (and email.txt) shows a document of type `name` in an
+    email: its own, a type it extends, or the shared default (the document's dek)."""
+    for folder in lineage(name, root):
+        if (folder / "email.html").is_file():
+            return folder.name
+    return "_shared"
 
 
 def _email_markdown(text: str) -> Markup:

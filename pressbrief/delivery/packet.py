@@ -13,14 +13,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..build.build import BuildOptions, Progress, build_briefs, build_kit, load_kit_members
-from ..content.model import Brief
+from ..content.model import Document
 from ..content.project import Project, open_project, project_root_of
 from ..content.read import load_briefs
 from ..content.recipients import Recipient, read_recipients
 from ..errors import MailError
 from ..pdf.workers import limited, shared_pool
 from ..typeset.html import long_date
-from ..typeset.layouts import available
 from .delivery import Report, deliver, queue, was_sent
 from .mail import (
     Attachment,
@@ -34,8 +33,6 @@ from .mail import (
     write_letters,
 )
 from .smtp import DEADLINES, RETRY_DELAYS, Deadlines
-
-ATTACH = ("kit", "briefs")
 
 
 def email_packet(
@@ -110,7 +107,7 @@ class Packet:
 
     source: Path
     project: Project
-    briefs: list[Brief]
+    briefs: list[Document]
     heading: str
     """The kit's title, or the brief's."""
     intro: str
@@ -126,7 +123,7 @@ def open_packet(source: Path) -> Packet:
         intro = " · ".join(part for part in parts if part)
         return Packet(source, project, briefs, kit.title, intro, is_kit=True)
     project = open_project(project_root_of(source))
-    (brief,) = load_briefs([source], project.config, available(project.root))
+    (brief,) = load_briefs([source], project.config)
     intro = long_date(brief.date) if brief.date else ""
     return Packet(source, project, [brief], brief.title, intro, is_kit=False)
 
@@ -144,7 +141,7 @@ def packet_letters(
 
 
 def _brief_attachments(
-    project: Project, briefs: list[Brief], options: BuildOptions
+    project: Project, briefs: list[Document], options: BuildOptions
 ) -> list[Attachment]:
     built = build_briefs(project, briefs, options)
     return [Attachment(item.output.name, item.output.read_bytes()) for item in built]

@@ -1,4 +1,4 @@
-"""Parsed HTML + the layout's fit steps → pages that fill one page well, or a report.
+"""Parsed HTML + the layout's fit steps → pages that fill the page budget well, or a report.
 
 A layout's steps run from roomiest to tightest around a natural step, and each declares how
 tall content set in it is, relative to the natural step (its `scale`). The first layout
@@ -19,7 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..content.model import Brief, strings
+from ..content import markdown
+from ..content.model import Document, strings
+from ..content.schema import document_schema
 from ..errors import DoesNotFitError
 from .layouts import Fit, Step
 
@@ -55,28 +57,31 @@ class Fitted:
     fill: float
 
 
-def characters(brief: Brief) -> int:
-    """How much text a brief prints: the characters of its printed fields."""
-    unprinted = {"tags", "lang", "type", "status", "fit", "series"}
+def characters(document: Document) -> int:
+    """How much text a document prints in its body: the characters of its fields, but
+    not its addresses, its settings (common fields) or what its type does not count (a
+    masthead's series line)."""
+    schema = document_schema(document)
+
+    def counted(path: str) -> bool:
+        top = path.split("[")[0].split(".")[0]
+        spec = schema.field(top)
+        return top == "title" or (spec is not None and spec.counted)
+
     return sum(
         len(text)
-        for path, text, _ in strings(brief)
-        if path.split("[")[0].split(".")[0] not in unprinted and not path.endswith(".url")
+        for path, text, _ in strings(document)
+        if counted(path) and not path.endswith(".url")
     )
 
 
-def section_words(brief: Brief) -> list[tuple[str, int]]:
-    """Words per section of a brief, longest first."""
-    sections = {
-        "statement": " ".join(
-            (brief.statement.context, brief.statement.quote) if brief.statement else ()
-        ),
-        "summary": brief.summary,
-        "talking_points": " ".join(brief.talking_points),
-        "analysis": brief.analysis,
-        "press_questions": " ".join(brief.press_questions),
-    }
-    counts = [(name, len(text.split())) for name, text in sections.items() if text]
+def section_words(document: Document) -> list[tuple[str, int]]:
+    """Words of Markdown per section (top-level field) of a document, longest first."""
+    words: dict[str, int] = {}
+    for path, text in markdown.fields(document):
+        section = path.split("[")[0].split(".")[0]
+        words[section] = words.get(section, 0) + len(text.split())
+    counts = [(name, count) for name, count in words.items() if count]
     return sorted(counts, key=lambda item: -item[1])
 
 
@@ -96,8 +101,8 @@ class _Search:
         step = self.fit.steps[index]
         pages = self.parsed.layout(step.css() + self.extra_css(step))
         self.laid[index] = pages
-        self.fills[index] = fill = pages.height / pages.page_height
-        if fits(pages) and fill <= self.high:
+        self.fills[index] = fill = pages.height / (pages.page_height * self.fit.pages)
+        if fits(pages, self.fit.pages) and fill <= self.high:
             self.good = index if self.good is None else min(self.good, index)
         else:
             self.too_big = max(self.too_big, index)
@@ -124,7 +129,10 @@ class _Search:
 
     def nearest(self, index: int) -> int:
         """The step laid out nearest to `index` (a one-page layout where two are as near)."""
-        return min(self.fills, key=lambda laid: (abs(laid - index), self.laid[laid].count))
+        return min(
+            self.fills,
+            key=lambda laid: (abs(laid - index), self.laid[laid].count > self.fit.pages),
+        )
 
     def first(self, estimate: float | None) -> int:
         """The step to lay out first: the natural one, or the roomiest that `estimate` (the
@@ -148,16 +156,20 @@ class _Search:
 
         def predicted_within(index: int) -> bool:
             source = self.nearest(index)
-            margin = AIM if self.laid[source].count == 1 else 0.0
+            margin = AIM if self.laid[source].count <= self.fit.pages else 0.0
             return self.hopeful(index, source, self.fills[source], margin)
 
         return next((i for i in range(self.too_big + 1, upper + 1) if predicted_within(i)), upper)
 
 
+def _pages(count: int) -> str:
+    return "one page" if count == 1 else f"{count} pages"
+
+
 def fit_one_page(
     parsed: Parsed,
     fit: Fit,
-    brief: Brief,
+    brief: Document,
     allow_overflow: bool = False,
     extra_css: Callable[[Step], str] = lambda step: "",
     estimate: float | None = None,
@@ -171,7 +183,7 @@ def fit_one_page(
         search.lay(search.next())
     chosen = search.good
     if chosen is None:  # nothing within bounds: the roomiest step that fits at all
-        fitting = [i for i, pages in search.laid.items() if fits(pages)]
+        fitting = [i for i, pages in search.laid.items() if fits(pages, fit.pages)]
         chosen = min(fitting) if fitting else None
     if chosen is None:
         tightest = len(fit.steps) - 1
@@ -202,7 +214,7 @@ def _whole_at_breaks(search: _Search, pages: Pages, index: int) -> Pages:
         element.set("style", f"{style or ''}; hyphens: manual")
     step = search.fit.steps[index]
     again = search.parsed.layout(step.css() + search.extra_css(step))
-    if pages.count > 1 or fits(again):
+    if pages.count > search.fit.pages or fits(again, search.fit.pages):
         return again
     for element, style in zip(broken, styles, strict=True):  # it would not fit: as it was
         if style is None:
@@ -212,9 +224,9 @@ def _whole_at_breaks(search: _Search, pages: Pages, index: int) -> Pages:
     return pages
 
 
-def fits(pages: Pages) -> bool:
-    """One page, and no text runs off its side."""
-    return pages.count == 1 and pages.clipped() is None
+def fits(pages: Pages, budget: int = 1) -> bool:
+    """Within the page budget, and no text runs off the side of a page."""
+    return pages.count <= budget and pages.clipped() is None
 
 
 def refuse_clipped(pages: Pages, source: str) -> None:
@@ -229,7 +241,7 @@ def refuse_clipped(pages: Pages, source: str) -> None:
         )
 
 
-def _overflowing(search: _Search, brief: Brief, allow_overflow: bool) -> Fitted:
+def _overflowing(search: _Search, brief: Document, allow_overflow: bool) -> Fitted:
     fit = search.fit
     tightest = search.laid[len(fit.steps) - 1]
     if allow_overflow:  # it runs long anyway: set it in the natural step, not squeezed
@@ -244,11 +256,11 @@ def _overflowing(search: _Search, brief: Brief, allow_overflow: bool) -> Fitted:
     tall = f"@page {{ size: {page.width}px {page.height * 20}px; }}"
     whole = search.parsed.layout(step.css() + search.extra_css(step) + tall)
     per_height, per_line = whole.density()
-    words = max(1, math.ceil((whole.height - tightest.page_height) * per_height))
+    words = max(1, math.ceil((whole.height - fit.pages * tightest.page_height) * per_height))
     lines = max(1, math.ceil(words / per_line))
     longest = ", ".join(f"{name} ({count} words)" for name, count in section_words(brief)[:3])
     raise DoesNotFitError(
-        f"{brief.source}: does not fit on one page, even at the tightest step "
+        f"{brief.source}: does not fit on {_pages(fit.pages)}, even at the tightest step "
         f"('{fit.steps[-1].name}'): about {lines} line{'s' if lines > 1 else ''} "
         f"({words} word{'s' if words > 1 else ''}) too long. Longest sections: {longest}. "
         f"Shorten them, or pass --allow-overflow to get a {tightest.count}-page PDF "

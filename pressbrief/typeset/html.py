@@ -1,4 +1,4 @@
-"""Brief + config + layout → one HTML document (string) ready for WeasyPrint.
+"""Document + config + layout → one HTML document (string) ready for WeasyPrint.
 
 Content reaches the template only as data: Jinja autoescapes every value, Markdown is
 rendered with raw HTML disabled, so `{{ 7*7 }}` or `<script>` in a brief prints literally.
@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..assets import LAYOUTS_DIR, VERSION
 from ..content import fonts, markdown, zones
-from ..content.model import Brief, Config, Kit
+from ..content.model import Config, Document, Kit
 from ..pdf.printing import PRINT_FALLBACK_DATE, profile_css
 from .layouts import Layout
 
@@ -133,7 +133,7 @@ def _render(layout: Layout, config: Config, day: date | None, template: str, **c
     )
 
 
-def build_html(brief: Brief, config: Config, layout: Layout, dropped: Sequence[str] = ()) -> str:
+def build_html(brief: Document, config: Config, layout: Layout, dropped: Sequence[str] = ()) -> str:
     """The complete HTML of `brief` in `layout`, styles inlined (fit steps come separately);
     `dropped` names what fit-to-page trimmed, for the PDF's metadata."""
     embargo = format_embargo(brief.embargo) if brief.embargo else None
@@ -182,11 +182,6 @@ def first_sentence(text: str) -> str:
     "U.S." does not end it)."""
     paragraph = " ".join(text.strip().split("\n\n")[0].split())
     return _SENTENCE_END.split(paragraph, maxsplit=1)[0]
-
-
-def kind(document_type: str) -> str:
-    """A document type as a reader names it: 'issue-brief' → 'Issue brief'."""
-    return document_type.replace("-", " ").replace("_", " ").capitalize()
 
 
 def build_kit_html(kit: Kit, config: Config, layout: Layout, page: str, **context: Any) -> str:

@@ -19,13 +19,11 @@ from pathlib import Path, PurePath
 from typing import Any
 
 import jinja2
-import yaml
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from ..assets import LAYOUTS_DIR
-from ..content.read import MAX_FILE_BYTES, plain_yaml, suggest
+from ..content.types import lineage, search_path, setting
 from ..errors import LayoutError
 from ..files import read_regular
 
@@ -59,6 +57,8 @@ class Fit:
     estimate: tuple[tuple[str, float, float], ...] = ()
     """(paper, share of the page the natural step fills without text, characters of text
     that fill a page at the natural step)."""
+    pages: int = 1
+    """The page budget: how many pages a document may take; fill is a share of them all."""
 
     def estimated(self, characters: int, paper: str) -> float | None:
         """The share of the page `characters` of text should fill at the natural step, on
@@ -79,20 +79,28 @@ class Layout:
     """A layout found on the search path."""
 
     name: str
-    folder: Path
+    folders: tuple[Path, ...]
+    """Its own folder, then those of the layouts it extends."""
     fit: Fit
     environment: jinja2.Environment
 
     @property
+    def folder(self) -> Path:
+        return self.folders[0]
+
+    @property
     def stylesheet(self) -> str:
-        """The layout's print CSS (style.css; a layout for email has none)."""
-        css = self.folder / "style.css"
-        if not css.exists():
-            return ""
-        try:
-            return read_regular(css).decode("utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise LayoutError(f"{css}: cannot read the layout's stylesheet: {error}") from error
+        """The layout's print CSS: the style.css of each layout it extends, then its own
+        (a layout for email has none)."""
+        sheets = []
+        for css in (folder / "style.css" for folder in reversed(self.folders)):
+            if not css.exists():
+                continue
+            try:
+                sheets.append(read_regular(css).decode("utf-8"))
+            except (OSError, UnicodeDecodeError) as error:
+                raise LayoutError(f"{css}: cannot read the layout's stylesheet: {error}") from error
+        return "\n".join(sheets)
 
     def render(self, template: str = "template.html", **context: Any) -> str:
         """One of the layout's templates rendered with `context` (autoescaped, strict)."""
@@ -121,66 +129,18 @@ def _template_line(error: BaseException) -> tuple[str, int] | None:
     return found
 
 
-def search_path(project_root: Path | None) -> list[Path]:
-    """Folders searched for layouts, in order: the project's `layouts/`, then built-ins."""
-    path = [LAYOUTS_DIR.resolve()]
-    if project_root is not None:
-        own = (project_root / "layouts").resolve()
-        if own != path[0]:
-            path.insert(0, own)
-    return path
-
-
-def available(project_root: Path | None, role: str = "brief") -> list[str]:
-    """Every layout name on the search path for `role` ('brief', 'kit' or 'email', as
-    layout.yaml says)."""
-    return sorted(
-        {
-            d.name
-            for folder in search_path(project_root)
-            if folder.is_dir()
-            for d in folder.iterdir()
-            if (d / "template.html").is_file() and _role(d / "layout.yaml") == role
-        }
-    )
-
-
-def _role(file: Path) -> str:
-    """What a layout lays out: `role:` in its layout.yaml, 'brief' unless it says otherwise."""
-    try:
-        data = _meta(file)
-    except (OSError, yaml.YAMLError):
-        return "brief"
-    role = data.get("role") if isinstance(data, dict) else None
-    return str(role) if role in ("kit", "email") else "brief"
-
-
-def _meta(file: Path) -> Any:
-    """layout.yaml, parsed once per version of the file (OSError, YAMLError if it can't be)."""
-    return _meta_of(file, file.stat().st_mtime_ns)
-
-
-@cache
-def _meta_of(file: Path, mtime: int) -> Any:
-    return plain_yaml(read_regular(file, MAX_FILE_BYTES).decode("utf-8"))
-
-
 def find_layout(name: str, project_root: Path | None) -> Layout:
-    """The first folder called `name` on the search path; LayoutError listing the path if none."""
-    path = search_path(project_root)
-    for folder in path:
-        candidate = folder / name
+    """The layout of type `name` (the first folder of that name on the search path, with
+    what it inherits); LayoutError listing the path if there is none."""
+    folders = tuple(lineage(name, project_root))
+    for folder in folders:
         for file in LAYOUT_FILES:  # a FIFO in a layout would block; name it instead
-            if (candidate / file).exists() and not (candidate / file).is_file():
-                raise LayoutError(f"{candidate / file}: not a regular file")
-        if (candidate / "template.html").is_file():
-            missing = [f for f in LAYOUT_FILES if not (candidate / f).is_file()]
-            if missing:
-                raise LayoutError(f"layout '{name}' in {candidate} lacks {', '.join(missing)}")
-            return Layout(name, candidate, _fit(candidate / "layout.yaml"), _environment(candidate))
-    looked = "\n".join(f"  {i}. {folder / name}" for i, folder in enumerate(path, 1))
-    hint = suggest(name, available(project_root))
-    raise LayoutError(f"no layout named '{name}'{hint}; looked in, in order:\n{looked}")
+            if (folder / file).exists() and not (folder / file).is_file():
+                raise LayoutError(f"{folder / file}: not a regular file")
+    if not any((folder / "template.html").is_file() for folder in folders):
+        raise LayoutError(f"layout '{name}' in {folders[0]} lacks template.html")
+    searched = tuple(search_path(project_root))
+    return Layout(name, folders, _fit(name, project_root), _environment(folders + searched))
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
@@ -229,13 +189,13 @@ class _Loader(jinja2.FileSystemLoader):
 
 
 @cache
-def _environment(folder: Path) -> jinja2.Environment:
+def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     """One environment per layout folder and process, so templates compile once; Jinja
     reloads a template whose file changed (auto_reload). Sandboxed: a layout downloaded
     from somewhere can shape the page but cannot reach Python's internals (no
     `__globals__`, no `os`), so it cannot run commands."""
     return _Sandbox(
-        loader=_Loader([folder, LAYOUTS_DIR]),  # the built-in _shared/ partials too
+        loader=_Loader(list(folders)),  # inherited templates, other layouts, _shared/
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -244,12 +204,15 @@ def _environment(folder: Path) -> jinja2.Environment:
     )
 
 
-def _fit(file: Path) -> Fit:
+def _fit(name: str, project_root: Path | None) -> Fit:
     """Read `fit:` from layout.yaml: a list of steps, roomiest first (the first is natural),
-    or a mapping with `steps:`, `natural:` (a step's name) and `fill: [at least, at most]`.
+    or a mapping with `steps:`, `natural:` (a step's name), `fill: [at least, at most]` and
+    `pages:` (the page budget, 1 unless it says).
     A step is {name, scale (optional), CSS variable: value, …}."""
     try:
-        data = (_meta(file) or {})["fit"]
+        data = setting(name, "fit", project_root)
+        if data is None:
+            raise KeyError("fit")
         settings = data if isinstance(data, dict) else {"steps": data}
         items = [dict(item) for item in settings["steps"]]
         names = [str(item.get("name")) for item in items]
@@ -267,14 +230,18 @@ def _fit(file: Path) -> Fit:
             (str(paper), float(empty), float(per_page))
             for paper, (empty, per_page) in dict(settings.get("estimate") or {}).items()
         )
-    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as error:
+        pages = int(settings.get("pages", 1))
+        if pages < 1:
+            raise ValueError(f"pages: {pages} is not a page budget of 1 or more")
+    except (KeyError, TypeError, ValueError) as error:
         raise LayoutError(
-            f"{file}: expected 'fit:' with a list of steps (or 'steps:', 'natural:', 'fill:' "
+            f"{lineage(name, project_root)[0]}/layout.yaml: expected 'fit:' with a list of "
+            "steps (or 'steps:', 'natural:', 'fill:' "
             f"and 'estimate:'), each step with a 'name' and CSS variables ({error})"
         ) from error
     if not steps:
-        raise LayoutError(f"{file}: 'fit:' needs at least one step")
-    return Fit(steps, natural, fill, estimate)
+        raise LayoutError(f"layout '{name}': 'fit:' needs at least one step")
+    return Fit(steps, natural, fill, estimate, pages)
 
 
 def _step(item: dict[str, Any], scale: float) -> Step:

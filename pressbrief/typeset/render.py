@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..assets import COLOR_DIR, FONTS_DIR
 from ..content import fonts, projectfonts
 from ..content.config import load_config
-from ..content.model import Brief, Config
+from ..content.model import Config, Document
 from ..content.read import load_briefs
 from ..errors import DoesNotFitError, LayoutError
 from ..files import check_output, write_atomic
@@ -27,7 +27,7 @@ from ..pdf.printing import finish
 from ..pdf.workers import limited, shared_pool
 from . import headline
 from .html import build_html, stylesheet
-from .layouts import Layout, Step, available, find_layout
+from .layouts import Layout, Step, find_layout
 from .trim import candidates, described, without
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 class Rendered:
     """What rendering one brief produced."""
 
-    brief: Brief
+    brief: Document
     output: Path
     pages: int
     renders: int
@@ -69,7 +69,7 @@ def _renderer(project: tuple[fonts.Face, ...], folders: tuple[Path, ...]) -> Ren
 
 
 def render_pdf(
-    brief: Brief, config: Config, allow_overflow: bool = False, trim: bool = False
+    brief: Document, config: Config, allow_overflow: bool = False, trim: bool = False
 ) -> tuple[Fitted, bytes, tuple[str, ...]]:
     """Lay out a validated brief in its layout, fitted to one page, and make its PDF; with
     `trim` (or `fit: trim` in the brief), a brief that cannot fit drops the parts its
@@ -99,7 +99,7 @@ def render_pdf(
 
 
 def _trimmed(
-    brief: Brief,
+    brief: Document,
     config: Config,
     layout: Layout,
     extra: Callable[[Step], str],
@@ -120,7 +120,7 @@ def _trimmed(
         smaller = without(brief, dropped)
         html = build_html(smaller, config, layout, names)
         parsed = _parse(html, brief.source.parent, config, layout)
-        if fits(parsed.layout(tightest.css() + extra(tightest))):
+        if fits(parsed.layout(tightest.css() + extra(tightest)), layout.fit.pages):
             fitted = fit_one_page(parsed, layout.fit, smaller, False, extra)
             log.info("%s: dropped %s to fit", brief.slug, ", ".join(dropped))
             return parsed, fitted, tuple(names)
@@ -136,14 +136,14 @@ def _trimmed(
     )
 
 
-def parse_brief(brief: Brief, config: Config) -> tuple[Parsed, Layout]:
+def parse_brief(brief: Document, config: Config) -> tuple[Parsed, Layout]:
     """A validated brief's HTML and CSS, parsed and ready for fit-to-page, and its layout."""
     assert config.root is not None and brief.source is not None
     layout = find_layout(brief.type, config.root)
     return _parse(build_html(brief, config, layout), brief.source.parent, config, layout), layout
 
 
-def balance_headline(parsed: Parsed, brief: Brief, layout: Layout) -> dict[str, int]:
+def balance_headline(parsed: Parsed, brief: Document, layout: Layout) -> dict[str, int]:
     """Headline size → the width (percent) its lines break best at, from one small trial
     layout with the brief's stylesheet (not a layout pass of the brief; its cost is logged)."""
     started = time.perf_counter()
@@ -199,7 +199,7 @@ def render_brief(
     `profile` is 'screen' or 'print' (bleed, crop marks, CMYK brand colours); `trim` lets
     fit-to-page drop the parts given a priority (see `render_pdf`)."""
     config = dataclasses.replace(load_config(source), profile=profile)
-    (brief,) = load_briefs([source], config, available(config.root))
+    (brief,) = load_briefs([source], config)
     if output is not None:
         check_output(output)
     output = output or source.with_suffix(".pdf")
@@ -230,7 +230,7 @@ class Summary:
         return f"step '{self.step}', {passes}{dropped}"
 
 
-def render_summary(brief: Brief, config: Config, allow_overflow: bool, trim: bool) -> Summary:
+def render_summary(brief: Document, config: Config, allow_overflow: bool, trim: bool) -> Summary:
     """`render_pdf` in a worker."""
     fitted, data, dropped = render_pdf(brief, config, allow_overflow, trim)
     loaded = tuple(sorted(fitted.pages.fetched))

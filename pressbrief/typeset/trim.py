@@ -1,11 +1,11 @@
-"""A brief with priorities → the parts to drop to make it fit, in order, and the brief
-without them.
+"""A document with priorities → the parts to drop to make it fit, in order, and the
+document without them.
 
 Only what the writer marked is ever dropped: list items written as {text, priority} and
 optional sections named under `priority:`. Every 'low' part goes before any 'medium' one;
 among equals, items before sections (a smaller cut first) and later parts before earlier
-ones (a list's last point is most often its least). A list keeps its first item: a brief
-without talking points is no brief.
+ones (a list's last point is most often its least). A required list keeps its first item:
+a brief without talking points is no brief.
 """
 
 from __future__ import annotations
@@ -13,38 +13,46 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from ..content.model import Brief
+from ..content.model import Document
+from ..content.schema import document_schema
 
-SECTIONS = ("statement", "analysis", "press_questions", "related")
 LEVELS = ("low", "medium")
 _ITEM = re.compile(r"(\w+)\[(\d+)\]")
 
 
-def candidates(brief: Brief) -> list[str]:
-    """The parts of `brief` that may be dropped (field paths), first to drop first."""
+def candidates(document: Document) -> list[str]:
+    """The parts of `document` that may be dropped (field paths), first to drop first."""
+    schema = document_schema(document)
+    keep = {f"{f.name}[0]" for f in schema.fields if f.required and f.kind == "list"}
     order = []
     for level in LEVELS:
-        items = [path for path, priority in brief.priorities if priority == level]
+        parts = [path for path, priority in document.priorities if priority == level]
+        items = [path for path in parts if _ITEM.fullmatch(path)]
+        sections = [path for path in parts if not _ITEM.fullmatch(path)]
         order += sorted(items, key=_index, reverse=True)
-        sections = brief.priority
-        if sections is not None:
-            order += [s for s in reversed(SECTIONS) if getattr(sections, s) == level]
-    return [path for path in order if path != "talking_points[0]"]
+        order += sorted(sections, key=lambda name: _position(document, name), reverse=True)
+    return [path for path in order if path not in keep]
 
 
-def without(brief: Brief, paths: list[str]) -> Brief:
-    """`brief` with the parts at `paths` (paths of `brief` itself) dropped."""
+def _position(document: Document, name: str) -> int:
+    fields = [f.name for f in document_schema(document).fields]
+    return fields.index(name) if name in fields else -1
+
+
+def without(document: Document, paths: list[str]) -> Document:
+    """`document` with the parts at `paths` (paths of `document` itself) dropped."""
     changes: dict[str, object] = {}
-    for field in SECTIONS:
-        if field in paths:
-            changes[field] = None if field == "statement" else "" if field == "analysis" else ()
-    for field in ("talking_points", "press_questions"):
-        if field not in changes:
-            items = getattr(brief, field)
-            changes[field] = tuple(
-                text for index, text in enumerate(items) if f"{field}[{index}]" not in paths
+    for field in dataclasses.fields(document):
+        if field.name in paths:
+            changes[field.name] = field.default if field.default is not dataclasses.MISSING else ()
+            if field.default_factory is not dataclasses.MISSING:
+                changes[field.name] = field.default_factory()
+        elif any(path.startswith(f"{field.name}[") for path in paths):
+            items = getattr(document, field.name)
+            changes[field.name] = tuple(
+                text for index, text in enumerate(items) if f"{field.name}[{index}]" not in paths
             )
-    return dataclasses.replace(brief, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(document, **changes)  # type: ignore[arg-type]
 
 
 def _index(path: str) -> int:
@@ -52,20 +60,17 @@ def _index(path: str) -> int:
     return int(item[2]) if item else 0
 
 
-ITEMS = {"talking_points": "talking point", "press_questions": "press question"}
-PARTS = {
-    "statement": "the statement",
-    "analysis": "the analysis",
-    "press_questions": "the press questions",
-    "related": "related reading",
-}
-
-
-def described(brief: Brief, path: str) -> str:
-    """A part of `brief` as a report names it: "talking point 6 ('Its opening words…')"."""
+def described(document: Document, path: str) -> str:
+    """A part of `document` as a report names it: "talking point 6 ('Its opening words…')"."""
     item = _ITEM.fullmatch(path)
+    field = document_schema(document).field(item[1] if item else path)
+    called = field.called if field else path.replace("_", " ")
     if item is None:
-        return PARTS[path]
-    words = getattr(brief, item[1])[int(item[2])].split()
+        return f"the {called}"
+    words = getattr(document, item[1])[int(item[2])].split()
     opening = " ".join(words[:6]) + ("…" if len(words) > 6 else "")
-    return f"{ITEMS[item[1]]} {int(item[2]) + 1} ('{opening}')"
+    return f"{_singular(called)} {int(item[2]) + 1} ('{opening}')"
+
+
+def _singular(words: str) -> str:
+    return words[:-1] if words.endswith("s") and not words.endswith("ss") else words
