@@ -5,7 +5,8 @@ rendered with raw HTML disabled, so `{{ 7*7 }}` or `<script>` in a brief prints 
 Colours and fonts from the config are validated before they reach the CSS. Templates get
 filters for what is printed the same way everywhere: `md` and `md_inline` (Markdown),
 `long_date` ("November 23, 2026"), `embargo` ("9:00 a.m. ET, Monday, November 23, 2026")
-and `short_url` (an address as it reads on paper, "jhi.org/choosing-to-lead").
+and `short_url` (an address as it reads on paper, "jhi.org/choosing-to-lead"); they get
+the document's writing `direction` ("ltr" or "rtl", from its language) for <html dir>.
 """
 
 from __future__ import annotations
@@ -30,6 +31,16 @@ PAPER_HEIGHTS = {"letter": "11in", "a4": "297mm"}
 FURNITURE = LAYOUTS_DIR / "_shared" / "furniture.css"
 """Page furniture every printed layout shares (margins, running footer, embargo band),
 set before the layout's own CSS, which may override it."""
+
+
+RIGHT_TO_LEFT = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "ckb", "dv", "sd", "ug"})
+"""Languages written right to left, by primary subtag."""
+
+
+def direction(lang: str) -> str:
+    """The writing direction of a language tag, "rtl" or "ltr", from its primary subtag
+    ("ar-EG" is Arabic, "rtl")."""
+    return "rtl" if lang.split("-")[0].lower() in RIGHT_TO_LEFT else "ltr"
 
 
 def long_date(value: date) -> str:
@@ -143,6 +154,7 @@ def build_html(brief: Brief, config: Config, layout: Layout, dropped: Sequence[s
         brief.date,
         "template.html",
         brief=brief,
+        direction=direction(brief.lang),
         embargo=embargo,
         dropped=tuple(dropped),
     )
@@ -193,7 +205,7 @@ def build_kit_html(kit: Kit, config: Config, layout: Layout, page: str, **contex
     """The HTML of a kit's own pages in `layout` (kit-cover): `page` is the template of the
     cover and contents (template.html), the duplex notes pages (notes.html) or the folios
     printed on the briefs (folios.html)."""
-    return _render(layout, config, kit.date, page, kit=kit, **context)
+    return _render(layout, config, kit.date, page, kit=kit, direction=direction(kit.lang), **context)
 
 
 def build_back_cover_html(config: Config, layout: Layout) -> str:
