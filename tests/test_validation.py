@@ -96,7 +96,8 @@ def test_config_problems(project: Callable[..., Path], capsys: pytest.CaptureFix
         "organization, brand, paper, contact, timezone, default_type, print, email, limits",
         f"{file}:4: brand.primary: 'navy' is not a colour; expected #rrggbb, e.g. #14284b",
         f"{file}:5: brand.body_font: 'Noto Serf' is not a bundled font (did you mean "
-        "'Noto Serif'?); available: Inter, Noto Serif",
+        "'Noto Serif'?); available: Inter, Noto Naskh Arabic, Noto Sans Arabic, Noto Sans "
+        "Devanagari, Noto Sans Hebrew, Noto Serif, Noto Serif Devanagari, Noto Serif Hebrew",
         f"{file}:6: paper: 'legal' is not allowed; expected one of 'letter', 'a4'",
     ]
 
@@ -140,13 +141,14 @@ def test_images_need_alt_text_and_a_local_file(
 def test_a_character_no_bundled_font_has_is_named(
     project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = project(b=MINIMAL + "series: नमस्ते series\n")
+    folder = project(b=MINIMAL + "series: สวัสดี series\n")
     code, lines = check(folder, capsys)
     file = folder / "content" / "b.yaml"
     assert code == 1
     assert lines == [
-        f"{file}:5: series: no bundled font has U+0924 DEVANAGARI LETTER TA, U+0928 DEVANAGARI "
-        "LETTER NA, U+092E DEVANAGARI LETTER MA, U+0938 DEVANAGARI LETTER SA (and 2 more); "
+        f"{file}:5: series: no bundled font has U+0E14 THAI CHARACTER DO DEK, U+0E27 THAI "
+        "CHARACTER WO WAEN, U+0E2A THAI CHARACTER SO SUA, U+0E31 THAI CHARACTER MAI HAN-AKAT "
+        "(and 1 more); "
         "they would print in a system font or not at all"
     ]
 

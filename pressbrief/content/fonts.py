@@ -33,7 +33,19 @@ _WEIGHTS = {
     "Bold": 700,
     "BoldItalic": 700,
 }
-_FAMILIES = {"Inter": "Inter", "NotoSerif": "Noto Serif"}
+_FAMILIES = {
+    "Inter": "Inter",
+    "NotoSerif": "Noto Serif",
+    "NotoSansArabic": "Noto Sans Arabic",
+    "NotoNaskhArabic": "Noto Naskh Arabic",
+    "NotoSansHebrew": "Noto Sans Hebrew",
+    "NotoSerifHebrew": "Noto Serif Hebrew",
+    "NotoSansDevanagari": "Noto Sans Devanagari",
+    "NotoSerifDevanagari": "Noto Serif Devanagari",
+}
+# The bundled fallbacks of a brand font: Latin, then each script's face of the same kind.
+_SANS = ("Inter", "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Devanagari")
+_SERIF = ("Noto Serif", "Noto Naskh Arabic", "Noto Serif Hebrew", "Noto Serif Devanagari")
 
 
 @cache
@@ -58,6 +70,14 @@ def families() -> list[str]:
     return sorted({face.family for face in faces()})
 
 
+def stack(family: str, heading: bool) -> str:
+    """A CSS font-family list: `family`, then the bundled sans faces for a heading (serif
+    faces for body text), then the others, so any character a bundled font has prints in
+    a bundled font, never a system one."""
+    order = (family, *_SANS, *_SERIF) if heading else (family, *_SERIF, *_SANS)
+    return ", ".join(f'"{name}"' for name in dict.fromkeys(order))
+
+
 def font_face_css() -> str:
     """@font-face rules for every bundled face, with file: URLs the sandbox allows."""
     return "\n".join(
@@ -80,7 +100,7 @@ def _covered() -> frozenset[int]:
 
 # Characters every font set handles without a glyph (line breaks, joiners, marks).
 _INVISIBLE = frozenset(ord(c) for c in "\n\r\t\u00ad\u200b\u200c\u200d\u2060\ufeff")
-_FAST = frozenset(range(0x20, 0x7F))  # ASCII is covered by every bundled face
+_FAST = frozenset(range(0x20, 0x7F))  # ASCII is covered by the Latin bundled faces
 
 
 def uncovered(texts: Iterable[str]) -> list[str]:

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..assets import LAYOUTS_DIR, VERSION
-from ..content import markdown, zones
+from ..content import fonts, markdown, zones
 from ..content.model import Brief, Config, Kit
 from ..pdf.printing import PRINT_FALLBACK_DATE, profile_css
 from .layouts import Layout
@@ -95,8 +95,8 @@ def brand_css(config: Config) -> str:
     brand = config.brand
     return (
         f":root {{ --primary: {brand.primary}; --accent: {brand.accent}; "
-        f'--tint: {brand.tint}; --heading-font: "{brand.heading_font}", "Inter", '
-        f'"Noto Serif"; --body-font: "{brand.body_font}", "Noto Serif", "Inter"; }}\n'
+        f"--tint: {brand.tint}; --heading-font: {fonts.stack(brand.heading_font, heading=True)}; "
+        f"--body-font: {fonts.stack(brand.body_font, heading=False)}; }}\n"
         f"@page {{ size: {config.paper}; }}"
     )
 
