@@ -6,6 +6,11 @@ interpreted, and markdown-it's link validation refuses `javascript:` and similar
 Validation refuses text nested deeper than `MAX_DEPTH` (`depth`): hundreds of emphasis
 marks inside each other would otherwise exhaust the PDF engine's recursion when rendered.
 
+For print, each paragraph takes the direction of its first letter that has one, as HTML's
+dir="auto" would (WeasyPrint 70 has no "auto"): a paragraph in Hebrew in an English brief is
+set right to left. A run of letters written the other way inside a paragraph (a Hebrew name
+in English) is isolated in a <bdi>, so the punctuation and numbers after it keep their place.
+
 Plain text fields printed as prose (a label, a speaker, a kit's title) get the same
 typographer when they are read (`typeset`), and nothing else: they are not Markdown. Web
 and email addresses are never altered (no "--" turned into a dash inside an address).
@@ -14,6 +19,7 @@ and email addresses are never altered (no "--" turned into a dash inside an addr
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -70,10 +76,69 @@ def _typographer(preset: str, **options: Any) -> MarkdownIt:
     return parser
 
 
+_STRONG = {"L": "ltr", "R": "rtl", "AL": "rtl"}
+"""Unicode's strong bidirectional classes and the direction each writes."""
+
+
+def direction(text: str) -> str | None:
+    """ "ltr" or "rtl": the direction of the first letter of `text` that has one (HTML's
+    dir="auto"); None when no letter has one (numbers, punctuation)."""
+    for char in text:
+        if found := _STRONG.get(unicodedata.bidirectional(char)):
+            return found
+    return None
+
+
+def _runs(text: str, other: str) -> Iterator[tuple[int, int]]:
+    """Start and end of each run of `text` written in the direction `other`: from a letter
+    written that way to the last one before a letter written the other way."""
+    start = end = -1
+    for index, char in enumerate(text):
+        found = _STRONG.get(unicodedata.bidirectional(char))
+        if found == other:
+            start, end = (index if start < 0 else start), index + 1
+        elif found and start >= 0:
+            yield start, end
+            start = -1
+    if start >= 0:
+        yield start, end
+
+
+def _directions(state: StateCore) -> None:
+    """Core rule: a paragraph's `dir` from its first letter with a direction, and each run
+    written the other way within it wrapped in <bdi dir=...>."""
+    for index, token in enumerate(state.tokens):
+        if token.type != "inline" or not token.children:
+            continue
+        base = direction("".join(c.content for c in token.children if c.type == "text"))
+        if base is None:
+            continue
+        if index and state.tokens[index - 1].type == "paragraph_open":
+            state.tokens[index - 1].attrSet("dir", base)
+        other = "ltr" if base == "rtl" else "rtl"
+        children: list[Token] = []
+        for child in token.children:
+            if child.type != "text":
+                children.append(child)
+                continue
+            position = 0
+            for start, end in _runs(child.content, other):
+                children += [
+                    Token("text", "", 0, content=child.content[position:start]),
+                    Token("html_inline", "", 0, content=f'<bdi dir="{other}">'),
+                    Token("text", "", 0, content=child.content[start:end]),
+                    Token("html_inline", "", 0, content="</bdi>"),
+                ]
+                position = end
+            children.append(Token("text", "", 0, content=child.content[position:]))
+        token.children = children
+
+
 @cache
 def _parser(for_print: bool = False) -> MarkdownIt:
     parser = _typographer("commonmark", html=False, maxNesting=MAX_DEPTH + 2)
     if for_print:
+        parser.core.ruler.push("directions", _directions)
         keep_whole(parser)
     return parser
 

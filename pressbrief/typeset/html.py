@@ -6,7 +6,8 @@ Colours and fonts from the config are validated before they reach the CSS. Templ
 filters for what is printed the same way everywhere: `md` and `md_inline` (Markdown),
 `long_date` ("November 23, 2026"), `embargo` ("9:00 a.m. ET, Monday, November 23, 2026")
 and `short_url` (an address as it reads on paper, "jhi.org/choosing-to-lead"); they get
-the document's writing `direction` ("ltr" or "rtl", from its language) for <html dir>.
+the document's writing `direction` ("ltr" or "rtl", from its language) for <html dir>,
+and `direction_of` a text's own (its first letter's: `markdown.direction`).
 """
 
 from __future__ import annotations
@@ -131,6 +132,7 @@ def _render(layout: Layout, config: Config, day: date | None, template: str, **c
         long_date=long_date,
         embargo=format_embargo,
         short_url=short_url,
+        direction_of=markdown.direction,
     )
     return layout.render(
         template,
@@ -205,7 +207,9 @@ def build_kit_html(kit: Kit, config: Config, layout: Layout, page: str, **contex
     """The HTML of a kit's own pages in `layout` (kit-cover): `page` is the template of the
     cover and contents (template.html), the duplex notes pages (notes.html) or the folios
     printed on the briefs (folios.html)."""
-    return _render(layout, config, kit.date, page, kit=kit, direction=direction(kit.lang), **context)
+    return _render(
+        layout, config, kit.date, page, kit=kit, direction=direction(kit.lang), **context
+    )
 
 
 def build_back_cover_html(config: Config, layout: Layout) -> str:
