@@ -178,6 +178,8 @@ def test_a_german_brief_is_hyphenated_with_german_patterns(
     for word, at in broken:
         assert at in german.positions(word.lower()), (word, at)
     assert any(at not in english.positions(word.lower()) for word, at in broken), broken
+    # German capitalizes every noun: a capital does not make a word a name kept whole.
+    assert any(word[0].isupper() for word, _ in broken), broken
 
 
 def test_a_language_without_a_dictionary_is_left_unhyphenated(

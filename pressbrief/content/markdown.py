@@ -164,15 +164,16 @@ def typeset(model: T) -> T:
     return retext(model, lambda text, field: smarten(text) if field.metadata["prose"] else text)
 
 
-def render(text: str, for_print: bool = False) -> Markup:
+def render(text: str, for_print: bool = False, lang: str = "en") -> Markup:
     """Block Markdown → HTML (paragraphs, emphasis, links, lists); `for_print` marks the
-    words hyphenation must leave whole (`hyphenation`)."""
-    return Markup(_parser(for_print).render(text))
+    words hyphenation must leave whole in the language `lang` (`hyphenation`) and each
+    paragraph's direction."""
+    return Markup(_parser(for_print).render(text, {"lang": lang}))
 
 
-def render_inline(text: str, for_print: bool = False) -> Markup:
+def render_inline(text: str, for_print: bool = False, lang: str = "en") -> Markup:
     """One paragraph of Markdown → HTML without the enclosing <p>."""
-    return Markup(_parser(for_print).renderInline(text))
+    return Markup(_parser(for_print).renderInline(text, {"lang": lang}))
 
 
 @dataclass(frozen=True)

@@ -119,16 +119,19 @@ def stylesheet(config: Config, layout: Layout) -> str:
     )
 
 
-def _render(layout: Layout, config: Config, day: date | None, template: str, **context: Any) -> str:
-    """Render `template` of `layout` with what every pressbrief document shares."""
+def _render(
+    layout: Layout, config: Config, day: date | None, template: str, lang: str, **context: Any
+) -> str:
+    """Render `template` of `layout`, in the language `lang`, with what every pressbrief
+    document shares."""
     created = timestamp(day, required=config.profile == "print")
     logo = None
     if config.organization.logo:
         assert config.root is not None
         logo = (config.root / config.organization.logo).resolve().as_uri()
     layout.environment.filters.update(
-        md=partial(markdown.render, for_print=True),
-        md_inline=partial(markdown.render_inline, for_print=True),
+        md=partial(markdown.render, for_print=True, lang=lang),
+        md_inline=partial(markdown.render_inline, for_print=True, lang=lang),
         long_date=long_date,
         embargo=format_embargo,
         short_url=short_url,
@@ -142,6 +145,7 @@ def _render(layout: Layout, config: Config, day: date | None, template: str, **c
         logo=logo,
         created=created.strftime("%Y-%m-%dT%H:%M:%SZ") if created else None,
         generator=f"pressbrief {VERSION}",
+        direction=direction(lang),
         **context,
     )
 
@@ -155,8 +159,8 @@ def build_html(brief: Brief, config: Config, layout: Layout, dropped: Sequence[s
         config,
         brief.date,
         "template.html",
+        brief.lang,
         brief=brief,
-        direction=direction(brief.lang),
         embargo=embargo,
         dropped=tuple(dropped),
     )
@@ -207,12 +211,10 @@ def build_kit_html(kit: Kit, config: Config, layout: Layout, page: str, **contex
     """The HTML of a kit's own pages in `layout` (kit-cover): `page` is the template of the
     cover and contents (template.html), the duplex notes pages (notes.html) or the folios
     printed on the briefs (folios.html)."""
-    return _render(
-        layout, config, kit.date, page, kit=kit, direction=direction(kit.lang), **context
-    )
+    return _render(layout, config, kit.date, page, kit.lang, kit=kit, **context)
 
 
 def build_back_cover_html(config: Config, layout: Layout) -> str:
     """The HTML of a booklet's back cover (kit-cover's back.html): the organization's mark
     and press contact."""
-    return _render(layout, config, None, "back.html")
+    return _render(layout, config, None, "back.html", "en")
