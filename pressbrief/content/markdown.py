@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .hyphenation import keep_whole
 from .model import retext, strings
@@ -104,6 +104,30 @@ def _runs(text: str, other: str) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
+def _pieces(text: str, base: str) -> Iterator[tuple[str, str | None]]:
+    """`text` in pieces, each with the direction it is isolated in: a run written against
+    `base` with that direction, what lies between with None."""
+    other = "ltr" if base == "rtl" else "rtl"
+    position = 0
+    for start, end in _runs(text, other):
+        yield text[position:start], None
+        yield text[start:end], other
+        position = end
+    yield text[position:], None
+
+
+def isolated(text: str, base: str) -> Markup:
+    """Plain `text` (a title) escaped for a page written in direction `base`, isolated as a
+    paragraph's text is: whole in a <bdi> if its first letter is written the other way,
+    each run within it written against its own direction in a <bdi> too."""
+    own = direction(text) or base
+    html = "".join(
+        f'<bdi dir="{way}">{escape(piece)}</bdi>' if way else str(escape(piece))
+        for piece, way in _pieces(text, own)
+    )
+    return Markup(f'<bdi dir="{own}">{html}</bdi>' if own != base else html)
+
+
 def _directions(state: StateCore) -> None:
     """Core rule: a paragraph's `dir` from its first letter with a direction, and each run
     written the other way within it wrapped in <bdi dir=...>."""
@@ -115,22 +139,20 @@ def _directions(state: StateCore) -> None:
             continue
         if index and state.tokens[index - 1].type == "paragraph_open":
             state.tokens[index - 1].attrSet("dir", base)
-        other = "ltr" if base == "rtl" else "rtl"
         children: list[Token] = []
         for child in token.children:
             if child.type != "text":
                 children.append(child)
                 continue
-            position = 0
-            for start, end in _runs(child.content, other):
-                children += [
-                    Token("text", "", 0, content=child.content[position:start]),
-                    Token("html_inline", "", 0, content=f'<bdi dir="{other}">'),
-                    Token("text", "", 0, content=child.content[start:end]),
-                    Token("html_inline", "", 0, content="</bdi>"),
-                ]
-                position = end
-            children.append(Token("text", "", 0, content=child.content[position:]))
+            for piece, way in _pieces(child.content, base):
+                if way:
+                    children += [
+                        Token("html_inline", "", 0, content=f'<bdi dir="{way}">'),
+                        Token("text", "", 0, content=piece),
+                        Token("html_inline", "", 0, content="</bdi>"),
+                    ]
+                else:
+                    children.append(Token("text", "", 0, content=piece))
         token.children = children
 
 

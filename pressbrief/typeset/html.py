@@ -7,7 +7,8 @@ filters for what is printed the same way everywhere: `md` and `md_inline` (Markd
 `long_date` ("November 23, 2026"), `embargo` ("9:00 a.m. ET, Monday, November 23, 2026")
 and `short_url` (an address as it reads on paper, "jhi.org/choosing-to-lead"); they get
 the document's writing `direction` ("ltr" or "rtl", from its language) for <html dir>,
-and `direction_of` a text's own (its first letter's: `markdown.direction`).
+`direction_of` a text's own (its first letter's: `markdown.direction`), and `isolate` sets
+a title written the other way apart (`markdown.isolated`).
 """
 
 from __future__ import annotations
@@ -136,6 +137,7 @@ def _render(
         embargo=format_embargo,
         short_url=short_url,
         direction_of=markdown.direction,
+        isolate=markdown.isolated,
     )
     return layout.render(
         template,
