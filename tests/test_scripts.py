@@ -120,6 +120,41 @@ def test_an_arabic_brief_is_set_right_to_left_and_mirrored(
     assert footer[0] > 612 / 2, "the footer is not in the right-hand corner"
 
 
+def word_box(pdf: Path, word: str) -> tuple[float, float, float, float]:
+    """Left, top, right, bottom of `word` on the first page, in points from the top left."""
+    document = pdfium.PdfDocument(pdf)
+    page = document[0]
+    text = page.get_textpage()
+    found = text.search(word).get_next()
+    assert found, f"{word!r} not on the page"
+    start, count = found
+    boxes = [text.get_charbox(i) for i in range(start, start + count)]
+    height = page.get_height()
+    document.close()
+    return (
+        min(b[0] for b in boxes),
+        height - max(b[3] for b in boxes),
+        max(b[2] for b in boxes),
+        height - min(b[1] for b in boxes),
+    )
+
+
+ANALYSIS = """\
+analysis: |-
+  يقترح المجلس الاقتراض لبناء شبكة ألياف تصل إلى كل عنوان خلال أربع سنوات.
+
+  ومع ذلك لا يعني هذا أن على المدينة ألا تفعل شيئًا، بل أن تبني على مراحل.
+"""
+
+
+def test_a_right_to_left_paragraph_is_indented_on_the_right(
+    project: Callable[..., Path],
+) -> None:
+    pdf = rendered(project, "arabic", lambda text: text + ANALYSIS)
+    first, second = word_box(pdf, "يقترح"), word_box(pdf, "ومع")
+    assert 12 < first[2] - second[2] < 20, (first, second)  # 1.5 em of 10.5-11.5 pt
+
+
 def test_a_hebrew_quote_in_an_english_brief_starts_at_the_right_of_its_box(
     project: Callable[..., Path],
 ) -> None:
