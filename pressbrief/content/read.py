@@ -20,6 +20,7 @@ import typing
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 from urllib.parse import unquote
@@ -139,6 +140,12 @@ def _describe(node: yaml.Node) -> str:
     return repr(node.value)
 
 
+@cache
+def type_hints(cls: type) -> dict[str, Any]:
+    """A model's field types, evaluated once per class (from their text, a compile each)."""
+    return typing.get_type_hints(cls)
+
+
 def _required(field: dataclasses.Field[Any]) -> bool:
     return field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
 
@@ -157,7 +164,7 @@ def _blank(hint: Any) -> Any:
         return blanks[hint]
     if dataclasses.is_dataclass(hint):
         model = typing.cast(type, hint)
-        hints = typing.get_type_hints(model)
+        hints = type_hints(model)
         return model(**{f.name: _blank(hints[f.name]) for f in user_fields(model) if _required(f)})
     raise TypeError(f"required model field of type {hint!r} has no blank")  # a bug
 
@@ -209,7 +216,7 @@ class Reader:
             self.problem(node, path, f"expected a mapping of fields, got {_describe(node)}")
             return None
         fields = {f.name: f for f in user_fields(cls)}
-        hints = typing.get_type_hints(cls)
+        hints = type_hints(cls)
         values: dict[str, Any] = {}
         seen: set[str] = set()
         for key_node, value_node in node.value:
