@@ -216,7 +216,7 @@ class Reader:
             self.problem(node, path, f"expected a mapping of fields, got {_describe(node)}")
             return None
         fields = {f.name: f for f in user_fields(cls)}
-        hints = type_hints(cls)
+        hints = type_hints(typing.cast(type, cls))
         values: dict[str, Any] = {}
         seen: set[str] = set()
         for key_node, value_node in node.value:
