@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 
 Key = str
 CACHE_DIR = Path(".pressbrief") / "cache"
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
+"""The pressbrief package: its code, every stage of it, is part of every key."""
 MANIFEST = ".pressbrief-build.json"
 
 
