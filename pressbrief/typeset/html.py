@@ -4,8 +4,9 @@ Content reaches the template only as data: Jinja autoescapes every value, Markdo
 rendered with raw HTML disabled, so `{{ 7*7 }}` or `<script>` in a brief prints literally.
 Colours and fonts from the config are validated before they reach the CSS. Templates get
 filters for what is printed the same way everywhere: `md` and `md_inline` (Markdown),
-`long_date` ("November 23, 2026"), `embargo` ("9:00 a.m. ET, Monday, November 23, 2026")
-and `short_url` (an address as it reads on paper, "jhi.org/choosing-to-lead").
+`long_date` ("November 23, 2026"), `embargo` ("9:00 a.m. ET, Monday, November 23, 2026"),
+`short_url` (an address as it reads on paper, "jhi.org/choosing-to-lead"), `chart` (a
+chart's data as an SVG drawing, `chart.svg`) and `quantity` (a number with its unit).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from urllib.parse import unquote, urlsplit
 from ..assets import LAYOUTS_DIR, VERSION
 from ..content import markdown, zones
 from ..content.model import Config, Document, Kit
-from ..pdf.printing import PRINT_FALLBACK_DATE, profile_css
+from ..pdf.printing import PRINT_FALLBACK_DATE, palette, profile_css
+from . import chart
 from .layouts import Layout
 
 PAPER_HEIGHTS = {"letter": "11in", "a4": "297mm"}
@@ -79,13 +81,18 @@ def timestamp(day: date | None, required: bool = False) -> datetime | None:
     return PRINT_FALLBACK_DATE if required else None
 
 
+def heading_font(config: Config) -> str:
+    """The font family list of headings and labels: the brand's, then the bundled ones."""
+    return f'"{config.brand.heading_font}", "Inter", "Noto Serif"'
+
+
 def brand_css(config: Config) -> str:
     """The config's brand as CSS custom properties (values were validated by `config`)."""
     brand = config.brand
     return (
         f":root {{ --primary: {brand.primary}; --accent: {brand.accent}; "
-        f'--tint: {brand.tint}; --heading-font: "{brand.heading_font}", "Inter", '
-        f'"Noto Serif"; --body-font: "{brand.body_font}", "Noto Serif", "Inter"; }}\n'
+        f"--tint: {brand.tint}; --heading-font: {heading_font(config)}; "
+        f'--body-font: "{brand.body_font}", "Noto Serif", "Inter"; }}\n'
         f"@page {{ size: {config.paper}; }}"
     )
 
@@ -120,6 +127,8 @@ def _render(layout: Layout, config: Config, day: date | None, template: str, **c
         long_date=long_date,
         embargo=format_embargo,
         short_url=short_url,
+        chart=partial(chart.svg, colours=palette(config), font=heading_font(config)),
+        quantity=chart.quantity,
     )
     return layout.render(
         template,
