@@ -5,8 +5,10 @@ rendered with raw HTML disabled, so `{{ 7*7 }}` or `<script>` in a brief prints 
 Colours and fonts from the config are validated before they reach the CSS. Templates get
 filters for what is printed the same way everywhere: `md` and `md_inline` (Markdown),
 `long_date` ("November 23, 2026"), `embargo` ("9:00 a.m. ET, Monday, November 23, 2026"),
-`short_url` (an address as it reads on paper, "jhi.org/choosing-to-lead"), `chart` (a
-chart's data as an SVG drawing, `chart.svg`) and `quantity` (a number with its unit).
+`short_url` (an address as it reads on paper, "jhi.org/choosing-to-lead"), `dateline`
+("PORTLAND, Ore. —"), `qr` (a QR code of an address, an SVG `data:` URL for an <img>),
+`chart` (a chart's data as an SVG drawing, `chart.svg`) and `quantity` (a number with its
+unit).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from ..assets import LAYOUTS_DIR, VERSION
 from ..content import markdown, zones
 from ..content.model import Config, Document, Kit
 from ..pdf.printing import PRINT_FALLBACK_DATE, palette, profile_css
-from . import chart
+from . import chart, qr
+from .dateline import dateline
 from .layouts import Layout
 
 PAPER_HEIGHTS = {"letter": "11in", "a4": "297mm"}
@@ -32,6 +35,9 @@ PAPER_HEIGHTS = {"letter": "11in", "a4": "297mm"}
 FURNITURE = LAYOUTS_DIR / "_shared" / "furniture.css"
 """Page furniture every printed layout shares (margins, running footer, embargo band),
 set before the layout's own CSS, which may override it."""
+PARTS = LAYOUTS_DIR / "_shared" / "parts.css"
+"""Styles of the parts in _shared/parts.html (release line, contacts, QR code…), set
+after the furniture."""
 
 
 def long_date(value: date) -> str:
@@ -106,6 +112,7 @@ def stylesheet(config: Config, layout: Layout) -> str:
     return "\n".join(
         (
             FURNITURE.read_text(encoding="utf-8") if layout.stylesheet else "",
+            PARTS.read_text(encoding="utf-8") if layout.stylesheet else "",
             layout.stylesheet,
             brand_css(config),
             f":root {{ --page-height: {height}; }}",
@@ -121,6 +128,7 @@ def _render(layout: Layout, config: Config, day: date | None, template: str, **c
     if config.organization.logo:
         assert config.root is not None
         logo = (config.root / config.organization.logo).resolve().as_uri()
+    black = qr.PRINT_BLACK if config.profile == "print" else qr.SCREEN_BLACK
     layout.environment.filters.update(
         md=partial(markdown.render, for_print=True),
         md_inline=partial(markdown.render_inline, for_print=True),
@@ -129,6 +137,8 @@ def _render(layout: Layout, config: Config, day: date | None, template: str, **c
         short_url=short_url,
         chart=partial(chart.svg, colours=palette(config), font=heading_font(config)),
         quantity=chart.quantity,
+        dateline=dateline,
+        qr=partial(qr.data_uri, dark=black),
     )
     return layout.render(
         template,
