@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 WIDTH = 500.0
 """The drawing's width in its own units (points, at a text column of 500 pt)."""
-PLOT_HEIGHT = 130.0
+PLOT_HEIGHT = 100.0
 LABEL_SIZE = 8.0
 VALUE_SIZE = 8.5
 LINE_GAP = 1.25
@@ -131,7 +131,7 @@ def svg(chart: Chart, colours: Mapping[str, str], font: str) -> Markup:
             for x, v in zip(centres, values, strict=True)
         ]
     else:
-        bar = min(slot * 0.62, 56.0)
+        bar = min(slot * 0.6, 44.0)
         shapes += [
             f'<rect x="{x - bar / 2:.2f}" y="{min(plot.y(v), zero):.2f}" width="{bar:.2f}" '
             f'height="{abs(plot.y(v) - zero):.2f}" fill="{escape(colours["primary"])}"/>'
