@@ -35,6 +35,7 @@ from ..content.recipients import Recipient, needs_smtputf8
 from ..content.schema import dek
 from ..content.types import lineage
 from ..errors import MailError
+from ..typeset.chart import quantity
 from ..typeset.html import format_embargo
 from ..typeset.layouts import find_layout
 
@@ -108,7 +109,11 @@ def write_letters(
     is held to the render limits like any other."""
     layout = find_layout("email", root)
     layout.environment.filters.update(
-        md=_email_markdown, md_inline=markdown.render_inline, tel=_tel, dek=dek
+        md=_email_markdown,
+        md_inline=markdown.render_inline,
+        tel=_tel,
+        dek=dek,
+        quantity=quantity,
     )
     parts = [_email_part(brief.type, root) for brief in briefs]
     embargo = embargo_notice(briefs, now)
