@@ -89,8 +89,7 @@ def palette(config: Config) -> dict[str, str]:
     if cmyk is not None:
         printed = {"primary": cmyk.primary, "accent": cmyk.accent, "tint": cmyk.tint}
         colours |= {
-            name: _cmyk([float(v) / 100 for v in value.split()])
-            for name, value in printed.items()
+            name: _cmyk([float(v) / 100 for v in value.split()]) for name, value in printed.items()
         }
     return colours
 

@@ -101,7 +101,8 @@ def _text(x: float, y: float, lines: Sequence[str], size: float, **attributes: s
         f'<tspan x="{x:.2f}" dy="{0 if i == 0 else size * LINE_GAP:.2f}">{escape(line)}</tspan>'
         for i, line in enumerate(lines)
     )
-    return f'<text x="{x:.2f}" y="{y:.2f}" font-size="{size:g}" text-anchor="middle"{extra}>{spans}</text>'
+    at = f'x="{x:.2f}" y="{y:.2f}" font-size="{size:g}" text-anchor="middle"'
+    return f"<text {at}{extra}>{spans}</text>"
 
 
 def svg(chart: Chart, colours: Mapping[str, str], font: str) -> Markup:
@@ -139,14 +140,20 @@ def svg(chart: Chart, colours: Mapping[str, str], font: str) -> Markup:
         ]
     shapes.append(
         f'<line x1="0" y1="{zero:.2f}" x2="{WIDTH:g}" y2="{zero:.2f}" '
-        f'stroke="{escape(colours["ink"])}" stroke-width="0.75"/>'
+        f'fill="none" stroke="{escape(colours["ink"])}" stroke-width="0.75"/>'
     )
     lift = 6.0 if chart.kind == "line" else 3.5  # a value clears its point or bar end
     for x, value, lines in zip(centres, values, labels, strict=True):
         y = plot.y(value) - lift if value >= 0 else plot.y(value) + lift + VALUE_SIZE * 0.75
         shapes.append(
-            _text(x, y, [quantity(value, chart.unit)], VALUE_SIZE, font_weight="700",
-                  fill=colours["ink"])
+            _text(
+                x,
+                y,
+                [quantity(value, chart.unit)],
+                VALUE_SIZE,
+                font_weight="700",
+                fill=colours["ink"],
+            )
         )
         shapes.append(_text(x, label_top, lines, LABEL_SIZE, fill=colours["ink-muted"]))
     kind = "Line chart" if chart.kind == "line" else "Bar chart"
