@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 Paper = Literal["letter", "a4"]
+ATTACH = ("kit", "briefs")
+"""What a packet email attaches: the kit as one PDF, or its documents one by one."""
 Status = Literal["final", "draft"]
 
 
