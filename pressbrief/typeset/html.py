@@ -5,10 +5,10 @@ rendered with raw HTML disabled, so `{{ 7*7 }}` or `<script>` in a brief prints 
 Colours and fonts from the config are validated before they reach the CSS. Templates get
 filters for what is printed the same way everywhere: `md` and `md_inline` (Markdown),
 `long_date` ("November 23, 2026"), `embargo` ("9:00 a.m. ET, Monday, November 23, 2026"),
-`short_url` (an address as it reads on paper, "jhi.org/choosing-to-lead"), `dateline`
-("PORTLAND, Ore. —"), `qr` (a QR code of an address, an SVG `data:` URL for an <img>),
-`chart` (a chart's data as an SVG drawing, `chart.svg`) and `quantity` (a number with its
-unit).
+`date_time` ("November 23, 2026, 4:15 p.m. ET"), `short_url` (an address as it reads on
+paper, "jhi.org/choosing-to-lead"), `dateline` ("PORTLAND, Ore. —"), `qr` (a QR code of an
+address, an SVG `data:` URL for an <img>), `chart` (a chart's data as an SVG drawing,
+`chart.svg`) and `quantity` (a number with its unit).
 """
 
 from __future__ import annotations
@@ -44,17 +44,27 @@ def long_date(value: date) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
-def format_embargo(value: datetime) -> str:
-    """When an embargo lifts, as press offices write it after "Embargoed until": the time
-    (AP style: "9:00 a.m.", "noon"; midnight is "12:00 a.m.", as "midnight Monday" is read
-    as either end of the day), the zone ("ET", "CET", else "UTC−5": `zones.label`), the
-    day: "9:00 a.m. ET, Monday, November 23, 2026"."""
+def clock(value: datetime) -> str:
+    """A time as AP writes it, with its zone: "9:00 a.m. ET", "noon ET" (midnight is
+    "12:00 a.m.", as "midnight Monday" is read as either end of the day); the zone is
+    "ET", "CET", else "UTC−5" (`zones.label`)."""
     hour = value.hour % 12 or 12
     if (value.hour, value.minute) == (12, 0):
         time = "noon"
     else:
         time = f"{hour}:{value.minute:02d} {'a.m.' if value.hour < 12 else 'p.m.'}"
-    return f"{time} {zones.label(value)}, {value:%A}, {long_date(value.date())}"
+    return f"{time} {zones.label(value)}"
+
+
+def format_embargo(value: datetime) -> str:
+    """When an embargo lifts, as press offices write it after "Embargoed until": the time
+    (`clock`), the day: "9:00 a.m. ET, Monday, November 23, 2026"."""
+    return f"{clock(value)}, {value:%A}, {long_date(value.date())}"
+
+
+def date_time(value: datetime) -> str:
+    """When something was said or issued: "November 23, 2026, 4:15 p.m. ET"."""
+    return f"{long_date(value.date())}, {clock(value)}"
 
 
 def short_url(url: str, width: int = 40) -> str:
@@ -134,6 +144,7 @@ def _render(layout: Layout, config: Config, day: date | None, template: str, **c
         md_inline=partial(markdown.render_inline, for_print=True),
         long_date=long_date,
         embargo=format_embargo,
+        date_time=date_time,
         short_url=short_url,
         chart=partial(chart.svg, colours=palette(config), font=heading_font(config)),
         quantity=chart.quantity,
