@@ -105,8 +105,8 @@ def test_the_advisory_prints_its_form_schedule_credentials_and_contacts(
         "jhi.example/live/st-louis",
         "Panelists at the briefing table",
         "Live trucks:",
-        "Laura Chen, Director of Communications",
-        "(202) 555-0163 · mreed@jhi.example",
+        "Laura Chen Director of Communications (202) 555-0151 lchen@jhi.example",
+        "Marcus Reed Press Secretary (202) 555-0163 mreed@jhi.example",
     ):
         assert part in text, part
     assert text.index("FOR PLANNING PURPOSES ONLY") < text.index("JHI Experts Brief")
