@@ -1,5 +1,6 @@
-"""A chart's data (a `chart:` mapping: kind, title, unit, points of {label, value}, source)
-→ a figure to inline in a page: its title as the caption, an SVG drawing and its source.
+"""A chart's data (a fact sheet's `chart:`: kind, title, unit, points of {label, value})
+→ an SVG drawing to inline in the page (the layout sets its title and source around it),
+described in its <title>, which becomes the figure's alternate text in the tagged PDF.
 
 The drawing is a few shapes: a zero baseline, bars (or a line through points), each value
 and each category labelled in real text, so a reader can search and copy it; no grid, no
