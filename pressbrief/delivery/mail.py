@@ -36,7 +36,8 @@ from ..content.schema import dek
 from ..content.types import lineage
 from ..errors import MailError
 from ..typeset.chart import quantity
-from ..typeset.html import format_embargo
+from ..typeset.dateline import dateline
+from ..typeset.html import date_time, format_embargo
 from ..typeset.layouts import find_layout
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,8 @@ def write_letters(
         tel=_tel,
         dek=dek,
         quantity=quantity,
+        dateline=dateline,
+        date_time=date_time,
     )
     parts = [_email_part(brief.type, root) for brief in briefs]
     embargo = embargo_notice(briefs, now)
