@@ -13,7 +13,8 @@ import yaml
 
 from pressbrief.content.project import document_types
 
-from .conftest import REPO, pdf_text, run, structure
+from .conftest import REPO, embedded_fonts, pdf_text, run, structure
+from .test_project_fonts import FACES, NOTO, declare, renamed
 
 OP_ED_LAYOUT = """\
 doc: An opinion piece under a writer's byline.
@@ -55,7 +56,16 @@ body: |-
 
 
 def op_ed_project(make: Callable[..., Path], **documents: str) -> Path:
-    folder = make(**documents)
+    """A project with its own type, 'op-ed' (three fields), set in its own font."""
+    folder = make(None, **documents)
+    files = []
+    for variant, (weight, style) in FACES.items():
+        path = f"fonts/OpinionSerif-{variant}.ttf"
+        renamed(NOTO / f"NotoSerif-{variant}.ttf", folder / path, "Opinion Serif", variant)
+        files.append(f"path: {path}, weight: {weight}, style: {style}")
+    (folder / "pressbrief.yaml").write_text(
+        declare("Opinion Serif", files, body_font="Opinion Serif")
+    )
     own = folder / "layouts" / "op-ed"
     own.mkdir(parents=True)
     (own / "layout.yaml").write_text(OP_ED_LAYOUT)
@@ -78,6 +88,8 @@ def test_a_project_defines_its_own_type_and_renders_it(
         assert part in text
     kinds, _ = structure(folder / "piece.pdf")
     assert "/H1" in kinds
+    fonts = embedded_fonts(folder / "piece.pdf")
+    assert {"Opinion-Serif", "Opinion-Serif-Italic"} <= fonts, fonts
     capsys.readouterr()
     assert run("types", "-p", folder) == 0
     listed = capsys.readouterr().out

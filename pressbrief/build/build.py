@@ -106,7 +106,7 @@ def load_kit_members(file: Path) -> tuple[Project, Kit, list[Document]]:
     project = open_project(project_root_of(file))
     slugs = [f.stem for f in project.briefs]
     problems: list[Problem] = []
-    kit = load_kit(file, slugs, problems)
+    kit = load_kit(file, slugs, project.config, problems)
     files = {f.stem: f for f in project.briefs}
     members = [] if kit is None else [files[s] for s in kit.briefs if s in files]
     briefs = valid(members, problems, lambda f, p: load_brief(f, project.config, p))
@@ -418,6 +418,7 @@ class _Build:
     def _assemble(
         self, kit: Kit, jobs: list[_Job], results: dict[Key, _Result]
     ) -> tuple[bytes, int]:
+        from ..content import projectfonts
         from .kit import Member, assemble, contents_entries, embargo_of, plan, versos
 
         config = self._kit_config(kit)
@@ -436,7 +437,8 @@ class _Build:
             layout.folios(counts),
         )
         own = self.pool.one(limited(kit.source, _render_own_pages, args, config))
-        return assemble(kit, own, members, self.cache.folder / "fonts")
+        project = projectfonts.faces(config)
+        return assemble(kit, own, members, self.cache.folder / "fonts", project)
 
     def _report(self, what: str) -> None:
         self.done += 1

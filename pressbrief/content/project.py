@@ -125,7 +125,7 @@ def check_project(folder: Path) -> Checked:
     problems += [*slug_clashes(project.briefs), *slug_clashes(project.kits)]
     briefs = valid(project.briefs, problems, lambda f, p: load_brief(f, project.config, p))
     slugs = [file.stem for file in project.briefs]
-    kits = valid(project.kits, problems, lambda f, p: load_kit(f, slugs, p))
+    kits = valid(project.kits, problems, lambda f, p: load_kit(f, slugs, project.config, p))
     return Checked(project, tuple(briefs), tuple(kits), tuple(problems), config_ok)
 
 
