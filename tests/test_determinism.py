@@ -104,7 +104,9 @@ def test_the_example_built_in_two_folders_has_the_same_bytes(
     assert list(built[0]) == [
         "briefs/broadband-compact.pdf",
         "briefs/energy-winter.pdf",
+        "briefs/release-debate-fact-check.pdf",
         "briefs/russia-syria.pdf",
+        "briefs/statement-second-debate.pdf",
         "kits/debate-night.pdf",
     ]
     for output, data in built[0].items():

@@ -52,7 +52,9 @@ def test_each_example_is_one_page(example_dist: Path) -> None:
     assert [p.name for p in pdfs] == [
         "broadband-compact.pdf",
         "energy-winter.pdf",
+        "release-debate-fact-check.pdf",
         "russia-syria.pdf",
+        "statement-second-debate.pdf",
     ]
     assert all(len(PdfReader(p).pages) == 1 for p in pdfs)
 
