@@ -24,8 +24,22 @@ from pressbrief.typeset.render import render_pdf
 from .conftest import REPO, pdf_text, run
 
 FIXTURES = REPO / "tests" / "fixtures" / "fit"
-BRIEFS = sorted((REPO / "content").glob("*.yaml")) + sorted(FIXTURES.glob("*.yaml"))
-"""The example briefs, and three more: short (about 250 words), medium, at the limit."""
+
+
+def _fills(path: Path) -> bool:
+    """Whether the document's type fills its page (a `fill` target), as the issue brief
+    does; a press release or a statement is never inflated."""
+    name = yaml.safe_load(path.read_text(encoding="utf-8")).get("type") or "issue-brief"
+    return find_layout(name, REPO).fit.fill is not None
+
+
+BRIEFS = [
+    path
+    for path in sorted((REPO / "content").glob("*.yaml")) + sorted(FIXTURES.glob("*.yaml"))
+    if _fills(path)
+]
+"""The example briefs of types that fill their page, and three more: short (about 250
+words), medium, at the limit."""
 INCH = 96  # CSS pixels, WeasyPrint's layout unit
 
 

@@ -12,7 +12,7 @@ from pressbrief.content.types import available
 from .conftest import MINIMAL, run
 
 BUILT_IN = ", ".join(available(None))
-"""The built-in document types, as an unknown type's message lists them."""
+"""The built-in document types, as a report lists them."""
 
 BAD = """\
 title: Bad
