@@ -24,8 +24,22 @@ from pressbrief.typeset.render import render_pdf
 from .conftest import REPO, pdf_text, run
 
 FIXTURES = REPO / "tests" / "fixtures" / "fit"
-BRIEFS = sorted((REPO / "content").glob("*.yaml")) + sorted(FIXTURES.glob("*.yaml"))
-"""The example briefs, and three more: short (about 250 words), medium, at the limit."""
+
+
+def _fills(path: Path) -> bool:
+    """Whether the document's type fills its page (a `fill` target), as the issue brief
+    does; a press release or a statement is never inflated."""
+    name = yaml.safe_load(path.read_text(encoding="utf-8")).get("type") or "issue-brief"
+    return find_layout(name, REPO).fit.fill is not None
+
+
+BRIEFS = [
+    path
+    for path in sorted((REPO / "content").glob("*.yaml")) + sorted(FIXTURES.glob("*.yaml"))
+    if _fills(path)
+]
+"""The example briefs of types that fill their page, and three more: short (about 250
+words), medium, at the limit."""
 INCH = 96  # CSS pixels, WeasyPrint's layout unit
 
 
@@ -61,15 +75,16 @@ def fitted(path: Path, paper: str) -> Fitted:
 
 
 def empty_bands(result: Fitted) -> list[float]:
-    """Heights of the empty horizontal bands on the page: between the blocks, and from
-    the last block to the foot of the text area."""
-    from weasyprint.formatting_structure.boxes import LineBox
+    """Heights of the empty horizontal bands on the page: between the blocks (lines of
+    text, rules, backgrounds, pictures and charts), and from the last block to the foot of
+    the text area."""
+    from weasyprint.formatting_structure.boxes import LineBox, ReplacedBox
 
     page = result.pages.rendered.pages[0]._page_box
     spans = []
     for box in page.children[0].descendants():
         style = getattr(box, "style", None)
-        if isinstance(box, LineBox) or (
+        if isinstance(box, LineBox | ReplacedBox) or (
             style is not None and (style["border_bottom_width"] or style["background_color"].alpha)
         ):
             spans.append((box.position_y, box.position_y + box.border_height()))

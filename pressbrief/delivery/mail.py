@@ -35,7 +35,9 @@ from ..content.recipients import Recipient, needs_smtputf8
 from ..content.schema import dek
 from ..content.types import lineage
 from ..errors import MailError
-from ..typeset.html import format_embargo
+from ..typeset.chart import quantity
+from ..typeset.dateline import dateline
+from ..typeset.html import date_time, format_embargo
 from ..typeset.layouts import find_layout
 
 log = logging.getLogger(__name__)
@@ -108,7 +110,13 @@ def write_letters(
     is held to the render limits like any other."""
     layout = find_layout("email", root)
     layout.environment.filters.update(
-        md=_email_markdown, md_inline=markdown.render_inline, tel=_tel, dek=dek
+        md=_email_markdown,
+        md_inline=markdown.render_inline,
+        tel=_tel,
+        dek=dek,
+        quantity=quantity,
+        dateline=dateline,
+        date_time=date_time,
     )
     parts = [_email_part(brief.type, root) for brief in briefs]
     embargo = embargo_notice(briefs, now)

@@ -2,14 +2,16 @@
 
 Resources are fetched only through `SandboxFetcher`: `file:` URLs of images, fonts,
 stylesheets and colour profiles inside the allowed folders (the project, the layout, the
-bundled fonts), symlinks resolved, regular files within the limits; no network, no
-redirects, nothing else. The PDF is tagged (PDF/UA-1); its file identifier is derived from
-the HTML with the folders left out, and font subsets carry no clock time, so the same input
-gives the same bytes in any folder, at any time.
+bundled fonts), symlinks resolved, regular files within the limits, and SVG pictures in
+`data:` URLs (a QR code a layout draws); no network, no redirects, nothing else. The PDF
+is tagged (PDF/UA-1); its file identifier is derived from the HTML with the folders left
+out, and font subsets carry no clock time, so the same input gives the same bytes in any
+folder, at any time.
 """
 
 from __future__ import annotations
 
+import base64
 import copy
 import errno
 import hashlib
@@ -20,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
 import weasyprint
@@ -45,10 +47,14 @@ PRIVATE = frozenset({"outbox", "sent", ".pressbrief", ".git"})
 """Folders of a project that nothing in a PDF may come from."""
 
 
+SVG_DATA = "data:image/svg+xml"
+
+
 class SandboxFetcher(URLFetcher):  # type: ignore[misc]
     """Serves `file:` URLs of images, fonts, stylesheets and colour profiles inside
-    `roots`, outside their private folders, and images within `limits`; refuses everything
-    else (logged, noted in `refused`, then raised)."""
+    `roots`, outside their private folders, and images within `limits`, and `data:` URLs
+    of SVG pictures within them; refuses everything else (logged, noted in `refused`, then
+    raised)."""
 
     def __init__(self, roots: Iterable[Path], limits: Limits = Limits()) -> None:
         super().__init__(allowed_protocols={"file"}, allow_redirects=False)
@@ -59,6 +65,8 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]
         """Every file served: what the document's bytes depend on (the cache keeps it)."""
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        if url.startswith((f"{SVG_DATA};", f"{SVG_DATA},")):
+            return self._svg_data(url)
         parts = urlsplit(url)
         path = Path(url2pathname(parts.path)).resolve() if parts.scheme == "file" else None
         root = next((r for r in self.roots if path and path.is_relative_to(r)), None)
@@ -82,6 +90,15 @@ class SandboxFetcher(URLFetcher):  # type: ignore[misc]
         self.fetched.add(str(path))
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), data, {"Content-Type": mime})
+
+    def _svg_data(self, url: str) -> URLFetcherResponse:
+        """An SVG picture written in its `data:` URL (nothing is read from anywhere)."""
+        header, _, body = url.partition(",")
+        data = base64.b64decode(body) if header.endswith(";base64") else unquote_to_bytes(body)
+        why = images.problem(data, self.limits.image_megapixels)
+        if why is not None:
+            self._refuse(url[:60], why)
+        return URLFetcherResponse(url, data, {"Content-Type": "image/svg+xml"})
 
     def _refuse(self, url: str, why: str) -> NoReturn:
         self.refused.append(f"{url}: {why}")

@@ -4,11 +4,14 @@ Content reaches the template only as data: Jinja autoescapes every value, Markdo
 rendered with raw HTML disabled, so `{{ 7*7 }}` or `<script>` in a brief prints literally.
 Colours and fonts from the config are validated before they reach the CSS. Templates get
 filters for what is printed the same way everywhere: `md` and `md_inline` (Markdown),
-`long_date` ("November 23, 2026"), `embargo` ("9:00 a.m. ET, Monday, November 23, 2026")
-and `short_url` (an address as it reads on paper, "jhi.org/choosing-to-lead"); they get
-the document's writing `direction` ("ltr" or "rtl", from its language) for <html dir>,
-`direction_of` a text's own (its first letter's: `markdown.direction`), and `isolate` sets
-a title written the other way apart (`markdown.isolated`).
+`long_date` ("November 23, 2026"), `embargo` ("9:00 a.m. ET, Monday, November 23, 2026"),
+`date_time` ("November 23, 2026, 4:15 p.m. ET"), `short_url` (an address as it reads on
+paper, "jhi.org/choosing-to-lead"), `dateline` ("PORTLAND, Ore. —"), `qr` (a QR code of an
+address, an SVG `data:` URL for an <img>), `chart` (a chart's data as an SVG drawing,
+`chart.svg`) and `quantity` (a number with its unit); they get the document's writing
+`direction` ("ltr" or "rtl", from its language) for <html dir>, `direction_of` a text's own
+(its first letter's: `markdown.direction`), and `isolate` sets a title written the other
+way apart (`markdown.isolated`).
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from urllib.parse import unquote, urlsplit
 from ..assets import LAYOUTS_DIR, VERSION
 from ..content import fonts, markdown, zones
 from ..content.model import Config, Document, Kit
-from ..pdf.printing import PRINT_FALLBACK_DATE, profile_css
+from ..pdf.printing import PRINT_FALLBACK_DATE, palette, profile_css
+from . import chart, qr
+from .dateline import dateline
 from .layouts import Layout
 
 PAPER_HEIGHTS = {"letter": "11in", "a4": "297mm"}
@@ -33,6 +38,9 @@ PAPER_HEIGHTS = {"letter": "11in", "a4": "297mm"}
 FURNITURE = LAYOUTS_DIR / "_shared" / "furniture.css"
 """Page furniture every printed layout shares (margins, running footer, embargo band),
 set before the layout's own CSS, which may override it."""
+PARTS = LAYOUTS_DIR / "_shared" / "parts.css"
+"""Styles of the parts in _shared/parts.html (release line, contacts, QR code…), set
+after the furniture."""
 
 
 RIGHT_TO_LEFT = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "ckb", "dv", "sd", "ug"})
@@ -49,17 +57,27 @@ def long_date(value: date) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
-def format_embargo(value: datetime) -> str:
-    """When an embargo lifts, as press offices write it after "Embargoed until": the time
-    (AP style: "9:00 a.m.", "noon"; midnight is "12:00 a.m.", as "midnight Monday" is read
-    as either end of the day), the zone ("ET", "CET", else "UTC−5": `zones.label`), the
-    day: "9:00 a.m. ET, Monday, November 23, 2026"."""
+def clock(value: datetime) -> str:
+    """A time as AP writes it, with its zone: "9:00 a.m. ET", "noon ET" (midnight is
+    "12:00 a.m.", as "midnight Monday" is read as either end of the day); the zone is
+    "ET", "CET", else "UTC−5" (`zones.label`)."""
     hour = value.hour % 12 or 12
     if (value.hour, value.minute) == (12, 0):
         time = "noon"
     else:
         time = f"{hour}:{value.minute:02d} {'a.m.' if value.hour < 12 else 'p.m.'}"
-    return f"{time} {zones.label(value)}, {value:%A}, {long_date(value.date())}"
+    return f"{time} {zones.label(value)}"
+
+
+def format_embargo(value: datetime) -> str:
+    """When an embargo lifts, as press offices write it after "Embargoed until": the time
+    (`clock`), the day: "9:00 a.m. ET, Monday, November 23, 2026"."""
+    return f"{clock(value)}, {value:%A}, {long_date(value.date())}"
+
+
+def date_time(value: datetime) -> str:
+    """When something was said or issued: "November 23, 2026, 4:15 p.m. ET"."""
+    return f"{long_date(value.date())}, {clock(value)}"
 
 
 def short_url(url: str, width: int = 40) -> str:
@@ -92,12 +110,17 @@ def timestamp(day: date | None, required: bool = False) -> datetime | None:
     return PRINT_FALLBACK_DATE if required else None
 
 
+def heading_font(config: Config) -> str:
+    """The font family list of headings and labels: the brand's, then the bundled ones."""
+    return fonts.stack(config.brand.heading_font, heading=True)
+
+
 def brand_css(config: Config) -> str:
     """The config's brand as CSS custom properties (values were validated by `config`)."""
     brand = config.brand
     return (
         f":root {{ --primary: {brand.primary}; --accent: {brand.accent}; "
-        f"--tint: {brand.tint}; --heading-font: {fonts.stack(brand.heading_font, heading=True)}; "
+        f"--tint: {brand.tint}; --heading-font: {heading_font(config)}; "
         f"--body-font: {fonts.stack(brand.body_font, heading=False)}; }}\n"
         f"@page {{ size: {config.paper}; }}"
     )
@@ -112,6 +135,7 @@ def stylesheet(config: Config, layout: Layout) -> str:
     return "\n".join(
         (
             FURNITURE.read_text(encoding="utf-8") if layout.stylesheet else "",
+            PARTS.read_text(encoding="utf-8") if layout.stylesheet else "",
             layout.stylesheet,
             brand_css(config),
             f":root {{ --page-height: {height}; }}",
@@ -130,12 +154,18 @@ def _render(
     if config.organization.logo:
         assert config.root is not None
         logo = (config.root / config.organization.logo).resolve().as_uri()
+    black = qr.PRINT_BLACK if config.profile == "print" else qr.SCREEN_BLACK
     layout.environment.filters.update(
         md=partial(markdown.render, for_print=True, lang=lang),
         md_inline=partial(markdown.render_inline, for_print=True, lang=lang),
         long_date=long_date,
         embargo=format_embargo,
+        date_time=date_time,
         short_url=short_url,
+        chart=partial(chart.svg, colours=palette(config), font=heading_font(config)),
+        quantity=chart.quantity,
+        dateline=dateline,
+        qr=partial(qr.data_uri, dark=black),
         direction_of=markdown.direction,
         isolate=markdown.isolated,
     )

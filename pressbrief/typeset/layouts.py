@@ -145,9 +145,10 @@ def find_layout(name: str, project_root: Path | None) -> Layout:
 
 class _Sandbox(ImmutableSandboxedEnvironment):
     """Jinja's sandbox, narrowed to what a layout needs: the fields of pressbrief's models
-    (never a file path), text, numbers, dates, lists and mappings, and Jinja's own loop
-    helpers. Anything else (a `Path` that could read or write files, a module, a function's
-    globals) is out of reach, so a layout from elsewhere can shape a page and nothing more."""
+    (never a file path), text, numbers, dates, lists and mappings, Jinja's own loop helpers
+    and the macros of a template it imports. Anything else (a `Path` that could read or
+    write files, a module, a function's globals) is out of reach, so a layout from
+    elsewhere can shape a page and nothing more."""
 
     _PLAIN = (str, int, float, bool, date, tuple, list, dict, Markup)
     _JINJA = (jinja2.runtime.LoopContext, jinja2.utils.Cycler, jinja2.utils.Joiner)
@@ -163,6 +164,8 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             return False
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
             return attr in {field.name for field in dataclasses.fields(obj)}
+        if isinstance(obj, jinja2.environment.TemplateModule):  # {% import … as parts %}
+            return isinstance(value, jinja2.runtime.Macro)
         if isinstance(obj, self._PLAIN + self._JINJA + (jinja2.utils.Namespace,)):
             return bool(super().is_safe_attribute(obj, attr, value))
         return False
