@@ -136,14 +136,14 @@ def outputs(folder: Path) -> Iterator[Path]:
 
 def test_every_screen_output_is_accessible(example_dist: Path) -> None:
     pdfs = list(outputs(example_dist.parent))
-    assert len(pdfs) == 4  # three one-pagers and the kit
+    assert len(pdfs) == 6  # five one-pagers (three issue briefs, a bio, talking points), the kit
     for pdf in pdfs:
         assert_accessible(pdf)
 
 
 def test_every_print_output_is_accessible_and_claims_pdf_ua(print_dist: Path) -> None:
     pdfs = list(outputs(print_dist))
-    assert len(pdfs) == 4
+    assert len(pdfs) == 6
     with pikepdf.open(print_dist / "print" / "kits" / "debate-night.pdf") as kit:
         assert len(kit.pages) == 8  # cover, contents, three briefs, each with its notes page
     for pdf in pdfs:

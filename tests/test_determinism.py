@@ -102,8 +102,10 @@ def test_the_example_built_in_two_folders_has_the_same_bytes(
         build_project(folder, None, BuildOptions(jobs=1, force=True))
         built.append(pdfs(folder / "dist"))
     assert list(built[0]) == [
+        "briefs/bio-claire-whitfield.pdf",
         "briefs/broadband-compact.pdf",
         "briefs/energy-winter.pdf",
+        "briefs/qa-debate-night.pdf",
         "briefs/russia-syria.pdf",
         "kits/debate-night.pdf",
     ]

@@ -50,8 +50,10 @@ def test_every_sentence_of_the_seed_is_in_the_pdf(example_dist: Path) -> None:
 def test_each_example_is_one_page(example_dist: Path) -> None:
     pdfs = sorted(example_dist.glob("*.pdf"))
     assert [p.name for p in pdfs] == [
+        "bio-claire-whitfield.pdf",
         "broadband-compact.pdf",
         "energy-winter.pdf",
+        "qa-debate-night.pdf",
         "russia-syria.pdf",
     ]
     assert all(len(PdfReader(p).pages) == 1 for p in pdfs)

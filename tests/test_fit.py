@@ -24,8 +24,16 @@ from pressbrief.typeset.render import render_pdf
 from .conftest import REPO, pdf_text, run
 
 FIXTURES = REPO / "tests" / "fixtures" / "fit"
-BRIEFS = sorted((REPO / "content").glob("*.yaml")) + sorted(FIXTURES.glob("*.yaml"))
-"""The example briefs, and three more: short (about 250 words), medium, at the limit."""
+
+
+def _issue_brief(path: Path) -> bool:
+    return yaml.safe_load(path.read_text(encoding="utf-8")).get("type") in (None, "issue-brief")
+
+
+BRIEFS = [p for p in sorted((REPO / "content").glob("*.yaml")) if _issue_brief(p)]
+BRIEFS += sorted(FIXTURES.glob("*.yaml"))
+"""The example issue briefs (other types have tests of their own), and three more: short
+(about 250 words), medium, at the limit."""
 INCH = 96  # CSS pixels, WeasyPrint's layout unit
 
 

@@ -32,7 +32,7 @@ def test_an_unknown_default_type_is_reported_per_brief(
     (folder / "layouts" / "op-ed").mkdir(parents=True)  # a folder without template.html
     assert run("render", folder / "content" / "b.yaml") == 1
     err = capsys.readouterr().err
-    assert "type: unknown document type 'op-ed'; available: issue-brief" in err
+    assert "type: unknown document type 'op-ed'; available: bio, issue-brief, qa" in err
 
 
 def test_layout_error_lists_the_lookup_order() -> None:

@@ -162,7 +162,7 @@ def test_check_does_not_import_weasyprint() -> None:
         env={**os.environ, "PYTHONWARNINGS": "error"},
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "3 briefs OK"
+    assert done.stdout.strip() == "5 briefs OK"
 
 
 def test_a_brief_without_a_project_uses_the_defaults(tmp_path: Path) -> None:

@@ -54,7 +54,7 @@ def test_every_problem_in_every_file(
         f"{bad}:6: status: 'drafty' is not allowed; expected one of 'final', 'draft' "
         "(did you mean 'draft'?)",
         f"{bad}:7: type: unknown document type 'isue-brief' (did you mean 'issue-brief'?); "
-        "available: issue-brief",
+        "available: bio, issue-brief, qa",
         f"{bad}:9: statement.quote: expected text, got a list",
         f"{bad}:10: statement.speeker: unknown field (did you mean 'speaker'?); allowed: "
         "quote, label, context, speaker",
@@ -76,7 +76,7 @@ def test_unknown_type_and_unsafe_link(
     assert code == 1
     assert lines == [
         f"{file}:5: type: unknown document type 'isue-brief' (did you mean 'issue-brief'?); "
-        "available: issue-brief",
+        "available: bio, issue-brief, qa",
         f"{file}:8: related[0].url: 'javascript:alert(1)' is not an http, https or mailto address",
         f"{file}:9: lang: 'english please' is not a language tag; expected e.g. 'en', 'en-GB', "
         "'fr', 'uk'",
