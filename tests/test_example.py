@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from .conftest import SEED, normalise, pdf_text, structure
+from .conftest import SEED, embedded_fonts, normalise, pdf_text, structure
 
 BUNDLED_FAMILIES = ("Inter", "Noto-Serif")  # as WeasyPrint names them in /BaseFont
 
@@ -23,19 +23,6 @@ def seed_sentences() -> list[str]:
     text = re.sub(r"^(\w[\w ]+):", r"\1\n", text, flags=re.MULTILINE)  # "Summary:" labels
     pieces = re.split(r"\n|(?<=[a-z)”\"][.?])\s+(?=[A-Z“\"])", text)
     return [p.strip() for p in pieces if p.strip()]
-
-
-def embedded_fonts(path: Path) -> set[str]:
-    names = set()
-    for page in PdfReader(path).pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            for descendant in font.get("/DescendantFonts", [font]):
-                descriptor = descendant.get_object().get("/FontDescriptor")
-                if descriptor is not None:
-                    assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, "not embedded"
-                names.add(str(font["/BaseFont"]).split("+", 1)[-1].lstrip("/"))
-    return names
 
 
 def test_every_sentence_of_the_seed_is_in_the_pdf(example_dist: Path) -> None:

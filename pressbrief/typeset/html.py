@@ -5,7 +5,10 @@ rendered with raw HTML disabled, so `{{ 7*7 }}` or `<script>` in a brief prints 
 Colours and fonts from the config are validated before they reach the CSS. Templates get
 filters for what is printed the same way everywhere: `md` and `md_inline` (Markdown),
 `long_date` ("November 23, 2026"), `embargo` ("9:00 a.m. ET, Monday, November 23, 2026")
-and `short_url` (an address as it reads on paper, "jhi.org/choosing-to-lead").
+and `short_url` (an address as it reads on paper, "jhi.org/choosing-to-lead"); they get
+the document's writing `direction` ("ltr" or "rtl", from its language) for <html dir>,
+`direction_of` a text's own (its first letter's: `markdown.direction`), and `isolate` sets
+a title written the other way apart (`markdown.isolated`).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..assets import LAYOUTS_DIR, VERSION
-from ..content import markdown, zones
+from ..content import fonts, markdown, zones
 from ..content.model import Config, Document, Kit
 from ..pdf.printing import PRINT_FALLBACK_DATE, profile_css
 from .layouts import Layout
@@ -30,6 +33,16 @@ PAPER_HEIGHTS = {"letter": "11in", "a4": "297mm"}
 FURNITURE = LAYOUTS_DIR / "_shared" / "furniture.css"
 """Page furniture every printed layout shares (margins, running footer, embargo band),
 set before the layout's own CSS, which may override it."""
+
+
+RIGHT_TO_LEFT = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "ckb", "dv", "sd", "ug"})
+"""Languages written right to left, by primary subtag."""
+
+
+def direction(lang: str) -> str:
+    """The writing direction of a language tag, "rtl" or "ltr", from its primary subtag
+    ("ar-EG" is Arabic, "rtl")."""
+    return "rtl" if lang.split("-")[0].lower() in RIGHT_TO_LEFT else "ltr"
 
 
 def long_date(value: date) -> str:
@@ -84,8 +97,8 @@ def brand_css(config: Config) -> str:
     brand = config.brand
     return (
         f":root {{ --primary: {brand.primary}; --accent: {brand.accent}; "
-        f'--tint: {brand.tint}; --heading-font: "{brand.heading_font}", "Inter", '
-        f'"Noto Serif"; --body-font: "{brand.body_font}", "Noto Serif", "Inter"; }}\n'
+        f"--tint: {brand.tint}; --heading-font: {fonts.stack(brand.heading_font, heading=True)}; "
+        f"--body-font: {fonts.stack(brand.body_font, heading=False)}; }}\n"
         f"@page {{ size: {config.paper}; }}"
     )
 
@@ -107,19 +120,24 @@ def stylesheet(config: Config, layout: Layout) -> str:
     )
 
 
-def _render(layout: Layout, config: Config, day: date | None, template: str, **context: Any) -> str:
-    """Render `template` of `layout` with what every pressbrief document shares."""
+def _render(
+    layout: Layout, config: Config, day: date | None, template: str, lang: str, **context: Any
+) -> str:
+    """Render `template` of `layout`, in the language `lang`, with what every pressbrief
+    document shares."""
     created = timestamp(day, required=config.profile == "print")
     logo = None
     if config.organization.logo:
         assert config.root is not None
         logo = (config.root / config.organization.logo).resolve().as_uri()
     layout.environment.filters.update(
-        md=partial(markdown.render, for_print=True),
-        md_inline=partial(markdown.render_inline, for_print=True),
+        md=partial(markdown.render, for_print=True, lang=lang),
+        md_inline=partial(markdown.render_inline, for_print=True, lang=lang),
         long_date=long_date,
         embargo=format_embargo,
         short_url=short_url,
+        direction_of=markdown.direction,
+        isolate=markdown.isolated,
     )
     return layout.render(
         template,
@@ -129,6 +147,7 @@ def _render(layout: Layout, config: Config, day: date | None, template: str, **c
         logo=logo,
         created=created.strftime("%Y-%m-%dT%H:%M:%SZ") if created else None,
         generator=f"pressbrief {VERSION}",
+        direction=direction(lang),
         **context,
     )
 
@@ -142,6 +161,7 @@ def build_html(brief: Document, config: Config, layout: Layout, dropped: Sequenc
         config,
         brief.date,
         "template.html",
+        brief.lang,
         brief=brief,
         embargo=embargo,
         dropped=tuple(dropped),
@@ -188,10 +208,10 @@ def build_kit_html(kit: Kit, config: Config, layout: Layout, page: str, **contex
     """The HTML of a kit's own pages in `layout` (kit-cover): `page` is the template of the
     cover and contents (template.html), the duplex notes pages (notes.html) or the folios
     printed on the briefs (folios.html)."""
-    return _render(layout, config, kit.date, page, kit=kit, **context)
+    return _render(layout, config, kit.date, page, kit.lang, kit=kit, **context)
 
 
 def build_back_cover_html(config: Config, layout: Layout) -> str:
     """The HTML of a booklet's back cover (kit-cover's back.html): the organization's mark
     and press contact."""
-    return _render(layout, config, None, "back.html")
+    return _render(layout, config, None, "back.html", "en")
