@@ -355,6 +355,9 @@ def test_with_internal_the_talking_points_go_out_with_core_message_and_pillars(
     source = mailing / "content" / f"{QA}.yaml"
     assert run("email", source, "--to", mailing / "reporters.csv", "--dry-run", "--internal") == 0
     (message,) = queued(mailing)
+    assert message["Subject"] == (
+        "INTERNAL: Second Presidential Debate: Foreign Policy on Debate Night"
+    )  # a forwarded message still says so
     for body in bodies(message):
         assert "internal — not for the press" in body.casefold()
         assert "Voters deserve specifics" in body
