@@ -266,6 +266,12 @@ def impose(
     "--allow-draft", is_flag=True, help="Send a packet holding drafts (the subject says DRAFT)."
 )
 @click.option(
+    "--internal",
+    "allow_internal",
+    is_flag=True,
+    help="Send a packet holding internal documents (talking points) to an internal list.",
+)
+@click.option(
     "--resend",
     is_flag=True,
     help="Send again to those who had this packet already, as a correction (CORRECTION: in "
@@ -283,6 +289,7 @@ def email_command(
     attach: str,
     dry_run: bool,
     allow_draft: bool,
+    allow_internal: bool,
     resend: bool,
     resend_unconfirmed: bool,
     jobs: int | None,
@@ -297,6 +304,7 @@ def email_command(
             options=api.BuildOptions(jobs=jobs),
             progress=progress,
             allow_draft=allow_draft,
+            allow_internal=allow_internal,
             resend=resend,
             resend_unconfirmed=resend_unconfirmed,
         )

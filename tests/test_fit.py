@@ -30,7 +30,8 @@ def _fills(path: Path) -> bool:
     """Whether the document's type fills its page (a `fill` target), as the issue brief
     does; a press release or a statement is never inflated."""
     name = yaml.safe_load(path.read_text(encoding="utf-8")).get("type") or "issue-brief"
-    return find_layout(name, REPO).fit.fill is not None
+    fit = find_layout(name, REPO).fit
+    return fit.fill is not None and fit.pages == 1
 
 
 BRIEFS = [

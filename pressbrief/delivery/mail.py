@@ -32,7 +32,7 @@ from ..content import markdown
 from ..content.config import size_in_bytes
 from ..content.model import Config, Document
 from ..content.recipients import Recipient, needs_smtputf8
-from ..content.schema import dek
+from ..content.schema import dek, document_schema
 from ..content.types import lineage
 from ..errors import MailError
 from ..typeset.chart import quantity
@@ -126,6 +126,7 @@ def write_letters(
         # Short marks lead, so a phone shows them and then the title; the long embargo
         # follows the title.
         marks = [*(["CORRECTION"] if correction else []), *(["DRAFT"] if drafts(briefs) else [])]
+        marks += ["INTERNAL"] if any(document_schema(b).internal for b in briefs) else []
         subject = ": ".join([*marks, heading])
         if embargo:
             subject += f" — Embargoed until {embargo}"

@@ -2,7 +2,8 @@
 
 The recipients come from `recipients`, the PDFs from the normal build (cached), the
 messages from `mail`, the queue and the SMTP session from `delivery`. A packet holding
-drafts is refused before anything is built unless asked for.
+drafts, or documents of an internal type (talking points), is refused before anything is
+built unless asked for.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..content.model import Document
 from ..content.project import Project, open_project, project_root_of
 from ..content.read import load_briefs
 from ..content.recipients import Recipient, read_recipients
+from ..content.schema import document_schema
 from ..errors import MailError
 from ..pdf.workers import limited, shared_pool
 from ..typeset.html import long_date
@@ -47,12 +49,14 @@ def email_packet(
     delays: Sequence[float] = RETRY_DELAYS,
     deadlines: Deadlines = DEADLINES,
     allow_draft: bool = False,
+    allow_internal: bool = False,
     resend: bool = False,
     resend_unconfirmed: bool = False,
 ) -> Report:
     """Email a kit (kits/NAME.yaml) or a brief (content/SLUG.yaml) to every recipient.
 
-    A packet holding drafts is refused unless `allow_draft` (the subject then says DRAFT);
+    A packet holding drafts is refused unless `allow_draft` (the subject then says DRAFT),
+    one holding an internal document unless `allow_internal` (it goes to an internal list);
     `resend` sends again what was sent already, marked as a correction;
     `resend_unconfirmed` sends again what may or may not have been delivered."""
     people = read_recipients(recipients)
@@ -64,6 +68,14 @@ def email_packet(
         raise MailError(
             f"{source}: {len(unfinished)} brief(s) are drafts (status: draft): {names}. Mark "
             "them final, or send the packet as a draft with --allow-draft. Nothing was sent."
+        )
+    internal = [b for b in briefs if document_schema(b).internal]
+    if internal and not allow_internal:
+        names = "; ".join(f"{b.slug}.yaml is marked internal ({b.type})" for b in internal)
+        are, them = ("it is", "it") if len(internal) == 1 else ("they are", "them")
+        raise MailError(
+            f"{source}: {names}: {are} never emailed to reporters; pass --internal to send "
+            f"{them} to an internal list. Nothing was sent."
         )
     if packet.is_kit and attach == "kit":
         kit_pdf = project.root / "dist" / "kits" / f"{source.stem}.pdf"
