@@ -28,7 +28,7 @@ import weasyprint
 import yaml
 
 from pressbrief import BuildOptions, build_project, load_config
-from pressbrief.build.build import check_project
+from pressbrief import check_project
 from pressbrief.build.kit import contents_entries, embargo_of, plan
 from pressbrief.content.fonts import font_face_css
 from pressbrief.typeset.fit import Fitted

@@ -22,59 +22,133 @@ Errors are the classes in `pressbrief.errors`, all subclasses of `PressbriefErro
 Importing pressbrief does not import WeasyPrint; only rendering does.
 """
 
-from .assets import VERSION as __version__
-from .build.build import (
-    BuildOptions,
-    Built,
-    Checked,
-    Imposition,
-    Progress,
-    build_kit,
-    build_project,
-    check_project,
-)
-from .build.impose import SHEETS, Imposed
-from .build.impose import impose as impose_pdf
-from .build.proof import Difference, Proof, proof_project
-from .content.config import load_config
-from .content.model import (
-    Brand,
-    Config,
-    Contact,
-    Document,
-    Image,
-    Kit,
-    Link,
-    MediaContact,
-    Organization,
-)
-from .content.project import (
-    TypeInfo,
-    document_types,
-    new_brief,
-    type_json_schema,
-    type_reference,
-)
-from .content.schema import FieldSpec, Schema
-from .delivery.packet import ATTACH, email_packet
-from .errors import (
-    BuildError,
-    ContentError,
-    DeliveryError,
-    DoesNotFitError,
-    ImposeError,
-    Interrupted,
-    KitError,
-    LayoutError,
-    MailError,
-    OutputError,
-    PressbriefError,
-    Problem,
-    ProjectError,
-    ProofError,
-)
-from .pdf.printing import PROFILES
-from .typeset.render import Rendered, render_brief
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .assets import VERSION as __version__
+    from .build.build import (
+        BuildOptions,
+        Built,
+        Imposition,
+        Progress,
+        build_kit,
+        build_project,
+    )
+    from .build.impose import SHEETS, Imposed
+    from .build.impose import impose as impose_pdf
+    from .build.proof import Difference, Proof, proof_project
+    from .content.config import load_config
+    from .content.model import (
+        ATTACH,
+        Brand,
+        Config,
+        Contact,
+        Document,
+        Image,
+        Kit,
+        Link,
+        MediaContact,
+        Organization,
+    )
+    from .content.project import (
+        Checked,
+        TypeInfo,
+        check_project,
+        document_types,
+        new_brief,
+        type_json_schema,
+        type_reference,
+        types_markdown,
+    )
+    from .content.schema import FieldSpec, Schema
+    from .delivery.packet import email_packet
+    from .errors import (
+        BuildError,
+        ContentError,
+        DeliveryError,
+        DoesNotFitError,
+        ImposeError,
+        Interrupted,
+        KitError,
+        LayoutError,
+        MailError,
+        OutputError,
+        PressbriefError,
+        Problem,
+        ProjectError,
+        ProofError,
+    )
+    from .pdf.printing import PROFILES
+    from .typeset.render import Rendered, render_brief
+
+_PUBLIC = {
+    "__version__": ("assets", "VERSION"),
+    "ATTACH": ("content.model", "ATTACH"),
+    "Brand": ("content.model", "Brand"),
+    "build_kit": ("build.build", "build_kit"),
+    "build_project": ("build.build", "build_project"),
+    "BuildError": ("errors", "BuildError"),
+    "BuildOptions": ("build.build", "BuildOptions"),
+    "Built": ("build.build", "Built"),
+    "check_project": ("content.project", "check_project"),
+    "Checked": ("content.project", "Checked"),
+    "Config": ("content.model", "Config"),
+    "Contact": ("content.model", "Contact"),
+    "ContentError": ("errors", "ContentError"),
+    "DeliveryError": ("errors", "DeliveryError"),
+    "Difference": ("build.proof", "Difference"),
+    "Document": ("content.model", "Document"),
+    "document_types": ("content.project", "document_types"),
+    "DoesNotFitError": ("errors", "DoesNotFitError"),
+    "email_packet": ("delivery.packet", "email_packet"),
+    "FieldSpec": ("content.schema", "FieldSpec"),
+    "Image": ("content.model", "Image"),
+    "impose_pdf": ("build.impose", "impose"),
+    "Imposed": ("build.impose", "Imposed"),
+    "ImposeError": ("errors", "ImposeError"),
+    "Imposition": ("build.build", "Imposition"),
+    "Interrupted": ("errors", "Interrupted"),
+    "Kit": ("content.model", "Kit"),
+    "KitError": ("errors", "KitError"),
+    "LayoutError": ("errors", "LayoutError"),
+    "Link": ("content.model", "Link"),
+    "load_config": ("content.config", "load_config"),
+    "MailError": ("errors", "MailError"),
+    "MediaContact": ("content.model", "MediaContact"),
+    "new_brief": ("content.project", "new_brief"),
+    "Organization": ("content.model", "Organization"),
+    "OutputError": ("errors", "OutputError"),
+    "PressbriefError": ("errors", "PressbriefError"),
+    "Problem": ("errors", "Problem"),
+    "PROFILES": ("pdf.printing", "PROFILES"),
+    "Progress": ("build.build", "Progress"),
+    "ProjectError": ("errors", "ProjectError"),
+    "Proof": ("build.proof", "Proof"),
+    "proof_project": ("build.proof", "proof_project"),
+    "ProofError": ("errors", "ProofError"),
+    "render_brief": ("typeset.render", "render_brief"),
+    "Rendered": ("typeset.render", "Rendered"),
+    "Schema": ("content.schema", "Schema"),
+    "SHEETS": ("build.impose", "SHEETS"),
+    "type_json_schema": ("content.project", "type_json_schema"),
+    "type_reference": ("content.project", "type_reference"),
+    "TypeInfo": ("content.project", "TypeInfo"),
+    "types_markdown": ("content.project", "types_markdown"),
+}
+"""Each public name → (module, name there). They are imported when first used, so that
+`import pressbrief` (and the CLI's commands that render nothing, such as `check`) pays only
+for the stages it uses: not WeasyPrint, not Jinja, not the mail code."""
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'pressbrief' has no attribute {name!r}")
+    module, attribute = _PUBLIC[name]
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ATTACH",
@@ -128,4 +202,5 @@ __all__ = [
     "render_brief",
     "type_json_schema",
     "type_reference",
+    "types_markdown",
 ]

@@ -1,4 +1,4 @@
-"""Package data → paths and version: the built-in `layouts/`, `fonts/` and `color/` folders.
+"""Package data → paths, and the version: the built-in `layouts/`, `fonts/` and `color/` folders.
 
 In a wheel they sit inside the package (`pressbrief/layouts`, `pressbrief/fonts`,
 `pressbrief/color`); in a source checkout they sit at the repository root beside it.
@@ -6,7 +6,6 @@ In a wheel they sit inside the package (`pressbrief/layouts`, `pressbrief/fonts`
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -23,7 +22,5 @@ FONTS_DIR = asset_dir("fonts")
 COLOR_DIR = asset_dir("color")
 CMYK_PROFILE = COLOR_DIR / "ISOcoated_v2_300_bas.icc"
 
-try:
-    VERSION = version("pressbrief")
-except PackageNotFoundError:  # a source tree that was never installed
-    VERSION = "0.0.0+source"
+VERSION = "0.1.0"
+"""The package's version (pyproject.toml reads it from here: one place to change it)."""

@@ -13,38 +13,25 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import (
-    ATTACH,
-    PROFILES,
-    SHEETS,
-    BuildOptions,
-    Built,
-    ContentError,
-    Imposition,
-    PressbriefError,
-    Progress,
-    Rendered,
-    __version__,
-    build_kit,
-    build_project,
-    check_project,
-    document_types,
-    email_packet,
-    impose_pdf,
-    new_brief,
-    proof_project,
-    render_brief,
-    type_json_schema,
-    type_reference,
-)
+import pressbrief as api
+
+from .assets import VERSION
+from .build.impose import SHEETS
+from .content.model import ATTACH
+from .errors import ContentError, PressbriefError
+from .pdf.printing import PROFILES
+
+if TYPE_CHECKING:  # the library's stages are imported when a command runs (`check` is quick)
+    from . import BuildOptions, Built, Progress, Rendered
 
 EPILOG = """\b
 Exit codes:
@@ -91,7 +78,7 @@ def _setup_logging(verbose: bool) -> None:
 
 
 @click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="pressbrief")
+@click.version_option(VERSION, prog_name="pressbrief")
 @click.option("-v", "--verbose", is_flag=True, help="Log each step (renders, tightening).")
 def cli(verbose: bool) -> None:
     """Turn structured briefing content (YAML) into branded one-page PDFs."""
@@ -100,7 +87,7 @@ def cli(verbose: bool) -> None:
 
 def _describe(result: Rendered | Built) -> str:
     pages = result.pages
-    if isinstance(result, Built):
+    if isinstance(result, api.Built):
         note = result.note
     else:
         passes = f"{result.renders} layout pass{'es' if result.renders != 1 else ''}"
@@ -145,7 +132,9 @@ def render(
     brief: Path, output: Path | None, allow_overflow: bool, trim: bool, profile: str
 ) -> None:
     """Render one BRIEF (a YAML file) to a PDF one-pager."""
-    result = render_brief(brief, output, allow_overflow=allow_overflow, trim=trim, profile=profile)
+    result = api.render_brief(
+        brief, output, allow_overflow=allow_overflow, trim=trim, profile=profile
+    )
     click.echo(_describe(result))
 
 
@@ -193,8 +182,8 @@ def _options(
     marks: bool,
     profile: str,
 ) -> BuildOptions:
-    spec = Imposition(imposition, fit, marks) if imposition else None
-    return BuildOptions(allow_overflow, trim, jobs, force, spec, profile)
+    spec = api.Imposition(imposition, fit, marks) if imposition else None
+    return api.BuildOptions(allow_overflow, trim, jobs, force, spec, profile)
 
 
 @cli.command(epilog=EPILOG)
@@ -204,7 +193,7 @@ def _options(
 def build(project: Path, output: Path | None, **flags: Any) -> None:
     """Render every brief in PROJECT/content/ and every kit in PROJECT/kits/."""
     with _progress() as progress:
-        built = build_project(project, output, _options(**flags), progress)
+        built = api.build_project(project, output, _options(**flags), progress)
     for item in built:
         click.echo(_describe(item))
 
@@ -221,7 +210,7 @@ def build(project: Path, output: Path | None, **flags: Any) -> None:
 def kit(kit: Path, output: Path | None, **flags: Any) -> None:
     """Build one press KIT (kits/NAME.yaml): cover, contents and its briefs in one PDF."""
     with _progress() as progress:
-        built = build_kit(kit, output, _options(**flags), progress)
+        built = api.build_kit(kit, output, _options(**flags), progress)
     for item in built:
         click.echo(_describe(item))
 
@@ -248,7 +237,7 @@ def impose(
     source: Path, output: Path, layout: str, fit: bool, marks: bool, sheet: str | None
 ) -> None:
     """Impose the pages of SOURCE (a PDF) on printer sheets."""
-    result = impose_pdf(source, output, layout, fit=fit, marks=marks, sheet=sheet)
+    result = api.impose_pdf(source, output, layout, fit=fit, marks=marks, sheet=sheet)
     width, height = (round(v / 72, 2) for v in result.sheet_size)
     click.echo(
         f"{result.output} ({result.pages} pages on {result.sheets} sheet sides of "
@@ -300,12 +289,12 @@ def email_command(
 ) -> None:
     """Email a kit (kits/NAME.yaml) or a brief (content/SLUG.yaml) to reporters."""
     with _progress() as progress:
-        report = email_packet(
+        report = api.email_packet(
             source,
             recipients,
             attach=attach,
             dry_run=dry_run,
-            options=BuildOptions(jobs=jobs),
+            options=api.BuildOptions(jobs=jobs),
             progress=progress,
             allow_draft=allow_draft,
             resend=resend,
@@ -344,9 +333,9 @@ def proof(
 ) -> None:
     """Build PROJECT and compare every page with its approved picture in PROJECT/proof/
     (changed and new pages are written to OUTPUT/proof/, with a diff image)."""
-    options = BuildOptions(jobs=jobs, profile=profile)
+    options = api.BuildOptions(jobs=jobs, profile=profile)
     with _progress() as progress:
-        result = proof_project(project, output, options, progress, approve=approve)
+        result = api.proof_project(project, output, options, progress, approve=approve)
     for difference in result.approved:
         done = "removed" if difference.status == "missing" else "approved"
         click.echo(f"{difference.approved}: {difference.status}, {done}")
@@ -383,10 +372,13 @@ def _progress() -> Iterator[Progress | None]:
 @_project
 def check(project: Path) -> None:
     """Validate the config and every brief of PROJECT without rendering."""
-    checked = check_project(project)
+    checked = api.check_project(project)
     if checked.problems:
         raise ContentError(list(checked.problems))
-    click.echo(f"{len(checked.briefs)} brief{'s' if len(checked.briefs) != 1 else ''} OK")
+    kinds = Counter(document.type for document in checked.briefs)
+    each = ", ".join(f"{count} {name}" for name, count in sorted(kinds.items()))
+    count = len(checked.briefs)
+    click.echo(f"{count} document{'s' if count != 1 else ''} OK" + (f" ({each})" if each else ""))
 
 
 _PROJECT_OPTION = click.option(
@@ -405,18 +397,22 @@ _PROJECT_OPTION = click.option(
 def new(slug: str, type_name: str, project: Path) -> None:
     """Scaffold content/SLUG.yaml, a draft document to fill in (and its type's JSON
     Schema in schemas/, so an editor completes and checks fields as you type)."""
-    click.echo(new_brief(slug, project, date.today().isoformat(), type_name))
+    click.echo(api.new_brief(slug, project, date.today().isoformat(), type_name))
 
 
 @cli.command(epilog=EPILOG)
 @click.argument("name", required=False)
+@click.option("--markdown", is_flag=True, help="Every type's fields as Markdown (the README's).")
 @_PROJECT_OPTION
-def types(name: str | None, project: Path) -> None:
+def types(name: str | None, markdown: bool, project: Path) -> None:
     """List the document types PROJECT can use, or document the fields of type NAME."""
-    if name:
-        click.echo(type_reference(name, project), nl=False)
+    if markdown:
+        click.echo(api.types_markdown(project), nl=False)
         return
-    for found in document_types(project):
+    if name:
+        click.echo(api.type_reference(name, project), nl=False)
+        return
+    for found in api.document_types(project):
         where = "built-in" if found.built_in else str(found.folder)
         click.echo(f"{found.schema.name:16} {found.schema.doc} [{where}]")
 
@@ -426,7 +422,7 @@ def types(name: str | None, project: Path) -> None:
 @_PROJECT_OPTION
 def schema(name: str, project: Path) -> None:
     """Print the JSON Schema of document type NAME (for editors' YAML language server)."""
-    click.echo(type_json_schema(name, project), nl=False)
+    click.echo(api.type_json_schema(name, project), nl=False)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,6 +37,21 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
 
+def embedded_fonts(path: Path) -> set[str]:
+    """The /BaseFont names of the fonts a PDF's pages use (subset tag dropped), each
+    checked to be embedded."""
+    names = set()
+    for page in PdfReader(path).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            for descendant in font.get("/DescendantFonts", [font]):
+                descriptor = descendant.get_object().get("/FontDescriptor")
+                if descriptor is not None:
+                    assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, "not embedded"
+                names.add(str(font["/BaseFont"]).split("+", 1)[-1].lstrip("/"))
+    return names
+
+
 def structure(path: Path) -> tuple[list[str], list[str]]:
     """The structure tree's element types in reading order, and every /Alt text."""
     kinds: list[str] = []

@@ -242,3 +242,14 @@ def test_pictures_a_stylesheet_or_an_svg_shows_are_part_of_the_key(
     assert again["b.pdf"].startswith("step") and again["c.pdf"] == "up to date"
     assert outputs(folder)["briefs/b.pdf"] != first["briefs/b.pdf"]
     assert set(rebuild(folder).values()) == {"up to date"}
+
+
+def test_the_key_covers_the_code_of_every_stage() -> None:
+    """A change to the fit engine or a template filter renders differently: every module
+    of the package, whichever stage's folder it is in, is part of the key."""
+    import pressbrief
+    from pressbrief.build import cache as build_cache
+
+    package = Path(pressbrief.__file__).resolve().parent
+    assert package == build_cache._PACKAGE
+    assert (package / "typeset" / "fit.py").is_file()

@@ -75,15 +75,16 @@ def fitted(path: Path, paper: str) -> Fitted:
 
 
 def empty_bands(result: Fitted) -> list[float]:
-    """Heights of the empty horizontal bands on the page: between the blocks, and from
-    the last block to the foot of the text area."""
-    from weasyprint.formatting_structure.boxes import LineBox
+    """Heights of the empty horizontal bands on the page: between the blocks (lines of
+    text, rules, backgrounds, pictures and charts), and from the last block to the foot of
+    the text area."""
+    from weasyprint.formatting_structure.boxes import LineBox, ReplacedBox
 
     page = result.pages.rendered.pages[0]._page_box
     spans = []
     for box in page.children[0].descendants():
         style = getattr(box, "style", None)
-        if isinstance(box, LineBox) or (
+        if isinstance(box, LineBox | ReplacedBox) or (
             style is not None and (style["border_bottom_width"] or style["background_color"].alpha)
         ):
             spans.append((box.position_y, box.position_y + box.border_height()))

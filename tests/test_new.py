@@ -19,7 +19,7 @@ def test_new_brief_passes_check(
     assert capsys.readouterr().out.strip() == str(created)
     assert "title: School funding" in created.read_text()
     assert run("check", folder) == 0
-    assert capsys.readouterr().out.strip() == "1 brief OK"
+    assert capsys.readouterr().out.strip() == "1 document OK (1 issue-brief)"
 
 
 def test_new_refuses_to_overwrite_and_bad_slugs(

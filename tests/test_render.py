@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from pressbrief import render_brief
 
-from .conftest import MINIMAL, REPO, pdf_text, run
+from .conftest import MINIMAL, REPO, embedded_fonts, pdf_text, run
 
 LONG_POINT = (
     "This talking point is long on purpose, so that the brief needs its layout "
@@ -162,7 +162,8 @@ def test_check_does_not_import_weasyprint() -> None:
         env={**os.environ, "PYTHONWARNINGS": "error"},
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "5 briefs OK"
+    documents = len(list((REPO / "content").glob("*.yaml")))
+    assert done.stdout.strip().startswith(f"{documents} documents OK (")
 
 
 def test_a_brief_without_a_project_uses_the_defaults(tmp_path: Path) -> None:
@@ -177,3 +178,17 @@ def test_accented_latin_cyrillic_and_greek_names(project: Callable[..., Path]) -
     folder = project(b=MINIMAL + f"series: {names}\n")
     render_brief(folder / "content" / "b.yaml", folder / "b.pdf")
     assert names in " ".join(pdf_text(folder / "b.pdf").split())  # the footer wraps it
+
+
+def test_arabic_hebrew_and_devanagari_words_print_in_the_bundled_noto_faces(
+    project: Callable[..., Path],
+) -> None:
+    words = "مرحبا, שלום, नमस्ते"
+    folder = project(b=f"title: Hello {words}\nsummary: Hello {words}.\ntalking_points:\n  - x\n")
+    render_brief(folder / "content" / "b.yaml", folder / "b.pdf")
+    fonts = embedded_fonts(folder / "b.pdf")
+    heading = {"Noto-Sans-Arabic-Bold", "Noto-Sans-Hebrew-Bold", "Noto-Sans-Devanagari-Bold"}
+    body = {"Noto-Naskh-Arabic", "Noto-Serif-Hebrew", "Noto-Serif-Devanagari"}
+    assert heading | body <= fonts
+    assert all(name.startswith(("Inter", "Noto")) for name in fonts), fonts
+    assert "שלום" in pdf_text(folder / "b.pdf")

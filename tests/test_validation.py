@@ -100,8 +100,10 @@ def test_config_problems(project: Callable[..., Path], capsys: pytest.CaptureFix
         f"{file}:1: organisation: unknown field (did you mean 'organization'?); allowed: "
         "organization, brand, paper, contact, timezone, default_type, print, email, limits",
         f"{file}:4: brand.primary: 'navy' is not a colour; expected #rrggbb, e.g. #14284b",
-        f"{file}:5: brand.body_font: 'Noto Serf' is not a bundled font (did you mean "
-        "'Noto Serif'?); available: Inter, Noto Serif",
+        f"{file}:5: brand.body_font: 'Noto Serf' is not a bundled font nor one declared in "
+        "brand.fonts (did you mean "
+        "'Noto Serif'?); available: Inter, Noto Naskh Arabic, Noto Sans Arabic, Noto Sans "
+        "Devanagari, Noto Sans Hebrew, Noto Serif, Noto Serif Devanagari, Noto Serif Hebrew",
         f"{file}:6: paper: 'legal' is not allowed; expected one of 'letter', 'a4'",
     ]
 
@@ -145,14 +147,35 @@ def test_images_need_alt_text_and_a_local_file(
 def test_a_character_no_bundled_font_has_is_named(
     project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = project(b=MINIMAL + "series: नमस्ते series\n")
+    folder = project(b=MINIMAL + "series: สวัสดี series\n")
     code, lines = check(folder, capsys)
     file = folder / "content" / "b.yaml"
     assert code == 1
     assert lines == [
-        f"{file}:5: series: no bundled font has U+0924 DEVANAGARI LETTER TA, U+0928 DEVANAGARI "
-        "LETTER NA, U+092E DEVANAGARI LETTER MA, U+0938 DEVANAGARI LETTER SA (and 2 more); "
+        f"{file}:5: series: no font has U+0E14 THAI CHARACTER DO DEK, U+0E27 THAI "
+        "CHARACTER WO WAEN, U+0E2A THAI CHARACTER SO SUA, U+0E31 THAI CHARACTER MAI HAN-AKAT "
+        "(and 1 more); "
         "they would print in a system font or not at all"
+    ]
+
+
+def test_a_chinese_japanese_or_korean_character_asks_for_a_project_font(
+    project: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = project(b="title: 中国\nsummary: ひらがな and 한국.\ntalking_points:\n  - x\n")
+    code, lines = check(folder, capsys)
+    file = folder / "content" / "b.yaml"
+    hint = (
+        "Chinese, Japanese and Korean need a project font: e.g. take NotoSansCJK-Regular.ttc "
+        "from Debian's fonts-noto-cjk package into fonts/ and declare it in pressbrief.yaml "
+        "(see README: Brand fonts)"
+    )
+    assert code == 1
+    assert lines == [
+        f"{file}:1: title: no font has U+4E2D CJK UNIFIED IDEOGRAPH-4E2D, U+56FD CJK UNIFIED "
+        f"IDEOGRAPH-56FD; {hint}",
+        f"{file}:2: summary: no font has U+304C HIRAGANA LETTER GA, U+306A HIRAGANA LETTER NA, "
+        f"U+3072 HIRAGANA LETTER HI, U+3089 HIRAGANA LETTER RA (and 2 more); {hint}",
     ]
 
 

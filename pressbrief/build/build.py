@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from ..content.model import Config, Document, Kit
-from ..content.project import Project, open_project, project_root_of, slug_clashes
+from ..content.project import Project, check_project, open_project, project_root_of, valid
 from ..content.read import load_brief, load_kit
 from ..errors import BuildError, ContentError, KitError, OutputError, PressbriefError, Problem
 from ..files import check_output, write_atomic
@@ -68,49 +68,12 @@ class BuildOptions:
 
 
 @dataclass(frozen=True)
-class Checked:
-    """What `check_project` found: valid briefs and kits, and the problems of the others."""
-
-    project: Project
-    briefs: tuple[Document, ...]
-    kits: tuple[Kit, ...]
-    problems: tuple[Problem, ...]
-    config_ok: bool = True
-    """False when pressbrief.yaml has problems: the briefs and kits were then checked
-    against the built-in defaults, so that every problem is reported in one run, and
-    nothing may be built."""
-
-
-@dataclass(frozen=True)
 class Built:
     """One PDF a build wrote or found up to date."""
 
     output: Path
     pages: int
     note: str
-
-
-def check_project(folder: Path) -> Checked:
-    """Validate the config, every brief and every kit of the project in `folder`."""
-    try:
-        project, problems = open_project(folder), []
-    except ContentError as error:  # the briefs and kits are still checked, in the same run
-        project, problems = open_project(folder, defaults=True), list(error.problems)
-    config_ok = not problems
-    problems += [*slug_clashes(project.briefs), *slug_clashes(project.kits)]
-    briefs = _valid(project.briefs, problems, lambda f, p: load_brief(f, project.config, p))
-    slugs = [file.stem for file in project.briefs]
-    kits = _valid(project.kits, problems, lambda f, p: load_kit(f, slugs, p))
-    return Checked(project, tuple(briefs), tuple(kits), tuple(problems), config_ok)
-
-
-def _valid(
-    files: Iterable[Path], problems: list[Problem], load: Callable[[Path, list[Problem]], T | None]
-) -> list[T]:
-    """Load each file, keeping only those without a problem (found now or before)."""
-    loaded = [(file, load(file, problems)) for file in files]
-    bad = {problem.file for problem in problems}
-    return [item for file, item in loaded if item is not None and file not in bad]
 
 
 def for_profile(folder: Path, profile: str) -> Path:
@@ -143,10 +106,10 @@ def load_kit_members(file: Path) -> tuple[Project, Kit, list[Document]]:
     project = open_project(project_root_of(file))
     slugs = [f.stem for f in project.briefs]
     problems: list[Problem] = []
-    kit = load_kit(file, slugs, problems)
+    kit = load_kit(file, slugs, project.config, problems)
     files = {f.stem: f for f in project.briefs}
     members = [] if kit is None else [files[s] for s in kit.briefs if s in files]
-    briefs = _valid(members, problems, lambda f, p: load_brief(f, project.config, p))
+    briefs = valid(members, problems, lambda f, p: load_brief(f, project.config, p))
     if problems or kit is None:
         raise ContentError(problems)
     return project, kit, briefs
@@ -455,6 +418,7 @@ class _Build:
     def _assemble(
         self, kit: Kit, jobs: list[_Job], results: dict[Key, _Result]
     ) -> tuple[bytes, int]:
+        from ..content import projectfonts
         from .kit import Member, assemble, contents_entries, embargo_of, plan, versos
 
         config = self._kit_config(kit)
@@ -473,7 +437,8 @@ class _Build:
             layout.folios(counts),
         )
         own = self.pool.one(limited(kit.source, _render_own_pages, args, config))
-        return assemble(kit, own, members, self.cache.folder / "fonts")
+        project = projectfonts.faces(config)
+        return assemble(kit, own, members, self.cache.folder / "fonts", project)
 
     def _report(self, what: str) -> None:
         self.done += 1

@@ -1,7 +1,7 @@
 """Inputs of a brief or kit → a key; keys → cached PDFs and up-to-date outputs.
 
 A key is a digest of everything that affects a PDF's bytes: the brief (or kit) file, the
-images it shows, its layout's files, the project config and logo, the bundled fonts, the
+images it shows, its layout's files, the project config, logo and fonts, the bundled fonts, the
 pressbrief version and source, SOURCE_DATE_EPOCH, the options, and the libraries that make
 the bytes (`engine.py`). PDFs are kept by key in `PROJECT/.pressbrief/cache/`; each output
 folder records which key each of its PDFs was written from (`.pressbrief-build.json`), so
@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 
 Key = str
 CACHE_DIR = Path(".pressbrief") / "cache"
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
+"""The pressbrief package: its code, every stage of it, is part of every key."""
 MANIFEST = ".pressbrief-build.json"
 
 
@@ -178,12 +179,19 @@ class BuildCache:
             if config.root and config.organization.logo
             else None
         )
+        assert config.root is not None
+        project_fonts = [
+            self._file(config.root / file.path)
+            for family in config.brand.fonts
+            for file in family.files
+        ]
         return _digest(
             VERSION,
             self.engine,
             os.environ.get("SOURCE_DATE_EPOCH", ""),
             repr(settings),
             self._file(logo) if logo else "",
+            *project_fonts,
             self._folder(FONTS_DIR),
             self._folder(LAYOUTS_DIR),  # built-in layouts: their partials, what extends them
             self._folder(_PACKAGE, "*.py"),  # a changed pressbrief renders differently too

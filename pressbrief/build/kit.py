@@ -40,6 +40,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from ..content.fonts import Face
 from ..content.model import Document, Kit
 from ..content.schema import dek, document_schema
 from ..content.schema import notes as notes_of
@@ -158,9 +159,12 @@ def versos(members: list[Document], notes: list[int | None]) -> list[Verso]:
     ]
 
 
-def assemble(kit: Kit, own: OwnPages, members: list[Member], fonts: Path) -> tuple[bytes, int]:
+def assemble(
+    kit: Kit, own: OwnPages, members: list[Member], fonts: Path, project: tuple[Face, ...]
+) -> tuple[bytes, int]:
     """The kit PDF from its own pages and its briefs, and its page count; `fonts` is a
-    folder where shared font subsets are kept between builds."""
+    folder where shared font subsets are kept between builds, `project` the project's
+    fonts (`projectfonts.faces`)."""
     writer = PdfWriter()
     structure = _StructureMerge(writer)
     front_reader = PdfReader(io.BytesIO(own.front))
@@ -196,7 +200,7 @@ def assemble(kit: Kit, own: OwnPages, members: list[Member], fonts: Path) -> tup
     _outline(writer, front_reader, kit, members, first_pages)
     _labels(writer, kit, body_start)
     _metadata(writer, front_reader, kit)
-    share_fonts(writer, fonts)
+    share_fonts(writer, fonts, project)
     return write_compact(writer), len(writer.pages)
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import ContentError, Problem
-from . import fonts, markdown, zones
+from . import brandyml, fonts, markdown, projectfonts, zones
 from .model import Config
 from .read import read_model, unusable
 from .recipients import address_problem
@@ -68,7 +68,11 @@ def load_config(start: Path) -> Config:
     config, reader = read_model(Config, file, problems, empty_ok=True)
     if config is not None:
         config = dataclasses.replace(config, root=file.parent, source=file)
-        _check(config, reader.problem_at)
+        problem: Callable[[str, str], None] = reader.problem_at
+        brand = brandyml.read(file.parent, problems)
+        if brand is not None:
+            config, problem = brand.merged(config, set(reader.lines), problem)
+        _check(config, problem)
     if problems or config is None:
         raise ContentError(problems)
     return markdown.typeset(config)
@@ -88,15 +92,17 @@ def _check(config: Config, problem: Callable[[str, str], None]) -> None:
         value = getattr(brand, name)
         if not _COLOUR.fullmatch(value):
             problem(f"brand.{name}", f"'{value}' is not a colour; expected #rrggbb, e.g. #14284b")
-    available = fonts.families()
+    available = [*fonts.families(), *projectfonts.declared(config)]
     for name in ("heading_font", "body_font"):
         value = getattr(brand, name)
         if value not in available:
             problem(
                 f"brand.{name}",
-                f"'{value}' is not a bundled font{suggest(value, available)}; "
-                f"available: {', '.join(available)}",
+                f"'{value}' is not a bundled font nor one declared in brand.fonts"
+                f"{suggest(value, available)}; available: {', '.join(available)}",
             )
+    for path, message in projectfonts.problems(config):
+        problem(path, message)
     if config.timezone:
         try:
             zones.zone(config.timezone)

@@ -7,7 +7,9 @@ which are also tied together: a hyphen there would leave a fragment alone on the
 line, and a last line of one word is a runt. They are wrapped in
 `<span class="nohyphen">`, which the layouts set `hyphens: manual`. Fragments under three
 letters are the layouts' business (`hyphenate-limit-chars`). A spaced em dash is tied to
-the word before it: a line never starts with one.
+the word before it: a line never starts with one. In a language that capitalizes every
+noun (German: the parser's `env` names the `lang`), a capital does not make a name, and
+only the last two words are kept whole.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ class for the capital letters of every script)."""
 
 LAST_WORDS = re.compile(r"\S+\s+\S+\s*$|\S+\s*$")
 
+CAPITAL_NOUNS = frozenset({"de", "lb", "gsw"})
+"""Languages that capitalize every noun, by primary subtag."""
+
 
 def keep_whole(md: MarkdownIt) -> None:
     """Add the rule to a parser (after its typographer, so quotes are already curly)."""
@@ -32,6 +37,7 @@ def keep_whole(md: MarkdownIt) -> None:
 
 
 def _mark(state: StateCore) -> None:
+    names = str(state.env.get("lang", "")).split("-")[0].lower() not in CAPITAL_NOUNS
     for index, token in enumerate(state.tokens):
         if token.type != "inline" or not token.children:
             continue
@@ -51,7 +57,8 @@ def _mark(state: StateCore) -> None:
                 if match:
                     body, tail = body[: match.start()], body[match.start() :]
             whole = re.sub(r"\s+", "\u00a0", tail.strip())  # the last line has two words
-            children.append(_html(_spans(body) + (_span(whole) if tail else "")))
+            marked = _spans(body) if names else str(escape(body))
+            children.append(_html(marked + (_span(whole) if tail else "")))
         token.children = children
 
 

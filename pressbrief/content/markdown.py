@@ -6,6 +6,11 @@ interpreted, and markdown-it's link validation refuses `javascript:` and similar
 Validation refuses text nested deeper than `MAX_DEPTH` (`depth`): hundreds of emphasis
 marks inside each other would otherwise exhaust the PDF engine's recursion when rendered.
 
+For print, each paragraph takes the direction of its first letter that has one, as HTML's
+dir="auto" would (WeasyPrint 70 has no "auto"): a paragraph in Hebrew in an English brief is
+set right to left. A run of letters written the other way inside a paragraph (a Hebrew name
+in English) is isolated in a <bdi>, so the punctuation and numbers after it keep their place.
+
 Plain text fields printed as prose (a label, a speaker, a kit's title) get the same
 typographer when they are read (`typeset`), and nothing else: they are not Markdown. Web
 and email addresses are never altered (no "--" turned into a dash inside an address).
@@ -14,6 +19,7 @@ and email addresses are never altered (no "--" turned into a dash inside an addr
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -22,7 +28,7 @@ from typing import Any, TypeVar
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .hyphenation import keep_whole
 from .model import retext, strings
@@ -70,10 +76,91 @@ def _typographer(preset: str, **options: Any) -> MarkdownIt:
     return parser
 
 
+_STRONG = {"L": "ltr", "R": "rtl", "AL": "rtl"}
+"""Unicode's strong bidirectional classes and the direction each writes."""
+
+
+def direction(text: str) -> str | None:
+    """ "ltr" or "rtl": the direction of the first letter of `text` that has one (HTML's
+    dir="auto"); None when no letter has one (numbers, punctuation)."""
+    for char in text:
+        if found := _STRONG.get(unicodedata.bidirectional(char)):
+            return found
+    return None
+
+
+def _runs(text: str, other: str) -> Iterator[tuple[int, int]]:
+    """Start and end of each run of `text` written in the direction `other`: from a letter
+    written that way to the last one before a letter written the other way."""
+    start = end = -1
+    for index, char in enumerate(text):
+        found = _STRONG.get(unicodedata.bidirectional(char))
+        if found == other:
+            start, end = (index if start < 0 else start), index + 1
+        elif found and start >= 0:
+            yield start, end
+            start = -1
+    if start >= 0:
+        yield start, end
+
+
+def _pieces(text: str, base: str) -> Iterator[tuple[str, str | None]]:
+    """`text` in pieces, each with the direction it is isolated in: a run written against
+    `base` with that direction, what lies between with None."""
+    other = "ltr" if base == "rtl" else "rtl"
+    position = 0
+    for start, end in _runs(text, other):
+        yield text[position:start], None
+        yield text[start:end], other
+        position = end
+    yield text[position:], None
+
+
+def isolated(text: str, base: str) -> Markup:
+    """Plain `text` (a title) escaped for a page written in direction `base`, isolated as a
+    paragraph's text is: whole in a <bdi> if its first letter is written the other way,
+    each run within it written against its own direction in a <bdi> too."""
+    own = direction(text) or base
+    html = "".join(
+        f'<bdi dir="{way}">{escape(piece)}</bdi>' if way else str(escape(piece))
+        for piece, way in _pieces(text, own)
+    )
+    return Markup(f'<bdi dir="{own}">{html}</bdi>' if own != base else html)
+
+
+def _directions(state: StateCore) -> None:
+    """Core rule: a paragraph's `dir` from its first letter with a direction, and each run
+    written the other way within it wrapped in <bdi dir=...>."""
+    for index, token in enumerate(state.tokens):
+        if token.type != "inline" or not token.children:
+            continue
+        base = direction("".join(c.content for c in token.children if c.type == "text"))
+        if base is None:
+            continue
+        if index and state.tokens[index - 1].type == "paragraph_open":
+            state.tokens[index - 1].attrSet("dir", base)
+        children: list[Token] = []
+        for child in token.children:
+            if child.type != "text":
+                children.append(child)
+                continue
+            for piece, way in _pieces(child.content, base):
+                if way:
+                    children += [
+                        Token("html_inline", "", 0, content=f'<bdi dir="{way}">'),
+                        Token("text", "", 0, content=piece),
+                        Token("html_inline", "", 0, content="</bdi>"),
+                    ]
+                else:
+                    children.append(Token("text", "", 0, content=piece))
+        token.children = children
+
+
 @cache
 def _parser(for_print: bool = False) -> MarkdownIt:
     parser = _typographer("commonmark", html=False, maxNesting=MAX_DEPTH + 2)
     if for_print:
+        parser.core.ruler.push("directions", _directions)
         keep_whole(parser)
     return parser
 
@@ -99,15 +186,16 @@ def typeset(model: T) -> T:
     return retext(model, lambda text, field: smarten(text) if field.metadata["prose"] else text)
 
 
-def render(text: str, for_print: bool = False) -> Markup:
+def render(text: str, for_print: bool = False, lang: str = "en") -> Markup:
     """Block Markdown → HTML (paragraphs, emphasis, links, lists); `for_print` marks the
-    words hyphenation must leave whole (`hyphenation`)."""
-    return Markup(_parser(for_print).render(text))
+    words hyphenation must leave whole in the language `lang` (`hyphenation`) and each
+    paragraph's direction."""
+    return Markup(_parser(for_print).render(text, {"lang": lang}))
 
 
-def render_inline(text: str, for_print: bool = False) -> Markup:
+def render_inline(text: str, for_print: bool = False, lang: str = "en") -> Markup:
     """One paragraph of Markdown → HTML without the enclosing <p>."""
-    return Markup(_parser(for_print).renderInline(text))
+    return Markup(_parser(for_print).renderInline(text, {"lang": lang}))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 Paper = Literal["letter", "a4"]
+ATTACH = ("kit", "briefs")
+"""What a packet email attaches: the kit as one PDF, or its documents one by one."""
 Status = Literal["final", "draft"]
 
 
@@ -57,6 +59,33 @@ class Organization:
     )
 
 
+Weight = Literal[100, 200, 300, 400, 500, 600, 700, 800, 900]
+FontStyle = Literal["normal", "italic"]
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """One face of a project font family: a file, and the weight and style it is used for."""
+
+    path: str = spec("The font file (.ttf, .otf or .ttc), a path in the project folder.")
+    weight: Weight = spec(
+        "The CSS weight it is used for, 100 to 900 (400 regular, 700 bold); a variable "
+        "font is instanced at this weight.",
+        400,
+    )
+    style: FontStyle = spec("'normal' or 'italic'.", "normal")
+    index: int = spec("Which font of a collection (.ttc) to use, from 0.", 0)
+
+
+@dataclass(frozen=True)
+class FontFamily:
+    """A font family the project brings (see README: Brand fonts and _brand.yml)."""
+
+    family: str = spec("The family's name, as heading_font and body_font name it.")
+    files: tuple[FontFile, ...] = spec("Its faces: at least regular, bold and italic.")
+    licence: str = spec("The font's licence file, a path in the project folder.", "")
+
+
 @dataclass(frozen=True)
 class Brand:
     """Colours and fonts."""
@@ -66,8 +95,11 @@ class Brand:
         "Accent colour (#rrggbb): statement rule, markers, section labels.", "#b3122e"
     )
     tint: str = spec("Light background colour (#rrggbb) for the summary panel.", "#eef1f4")
-    heading_font: str = spec("Font family for headings and labels (a bundled font).", "Inter")
-    body_font: str = spec("Font family for body text (a bundled font).", "Noto Serif")
+    heading_font: str = spec(
+        "Font family for headings and labels (a bundled or project font).", "Inter"
+    )
+    body_font: str = spec("Font family for body text (a bundled or project font).", "Noto Serif")
+    fonts: tuple[FontFamily, ...] = spec("Project fonts: families the project brings.", ())
 
 
 @dataclass(frozen=True)

@@ -8,20 +8,31 @@ A project is a folder with a pressbrief.yaml (or none: built-in defaults) and br
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from ..assets import LAYOUTS_DIR
-from ..errors import Problem, ProjectError
+from ..errors import ContentError, Problem, ProjectError
 from ..files import write_atomic
 from .config import CONTENT_DIR, KITS_DIR, load_config
 from .config import project_root_of as project_root_of  # the one rule, beside find_config
-from .model import Config
-from .schema import Schema, common_fields, describe, dumps, json_schema, scaffold
+from .model import Config, Document, Kit
+from .read import load_brief, load_kit
+from .schema import (
+    PRIORITY_DOC,
+    Schema,
+    common_fields,
+    describe,
+    dumps,
+    json_schema,
+    scaffold,
+)
 from .types import available, lineage, schema_of
 from .yamlfile import suggest
 
+T = TypeVar("T")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -90,6 +101,43 @@ def slug_clashes(files: Iterable[Path]) -> list[Problem]:
     ]
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What `check_project` found: valid briefs and kits, and the problems of the others."""
+
+    project: Project
+    briefs: tuple[Document, ...]
+    kits: tuple[Kit, ...]
+    problems: tuple[Problem, ...]
+    config_ok: bool = True
+    """False when pressbrief.yaml has problems: the briefs and kits were then checked
+    against the built-in defaults, so that every problem is reported in one run, and
+    nothing may be built."""
+
+
+def check_project(folder: Path) -> Checked:
+    """Validate the config, every brief and every kit of the project in `folder`."""
+    try:
+        project, problems = open_project(folder), []
+    except ContentError as error:  # the briefs and kits are still checked, in the same run
+        project, problems = open_project(folder, defaults=True), list(error.problems)
+    config_ok = not problems
+    problems += [*slug_clashes(project.briefs), *slug_clashes(project.kits)]
+    briefs = valid(project.briefs, problems, lambda f, p: load_brief(f, project.config, p))
+    slugs = [file.stem for file in project.briefs]
+    kits = valid(project.kits, problems, lambda f, p: load_kit(f, slugs, project.config, p))
+    return Checked(project, tuple(briefs), tuple(kits), tuple(problems), config_ok)
+
+
+def valid(
+    files: Iterable[Path], problems: list[Problem], load: Callable[[Path, list[Problem]], T | None]
+) -> list[T]:
+    """Load each file, keeping only those without a problem (found now or before)."""
+    loaded = [(file, load(file, problems)) for file in files]
+    bad = {problem.file for problem in problems}
+    return [item for file, item in loaded if item is not None and file not in bad]
+
+
 SCHEMAS_DIR = "schemas"
 """Where `new` keeps the JSON Schema of each type it scaffolds, for editors."""
 
@@ -135,6 +183,26 @@ def type_reference(name: str, folder: Path) -> str:
         f"{schema.name}{extends}: {schema.doc}{internal}\n\nFields:\n{describe(schema)}"
         f"\n\nEvery document also has:\n{common}\n"
     )
+
+
+def types_markdown(folder: Path) -> str:
+    """Every type's field reference as Markdown (the README's section is this, generated:
+    `pressbrief types --markdown`), the fields every document has at the end."""
+    parts = []
+    for found in document_types(folder):
+        schema = found.schema
+        extends = f" Extends `{schema.extends}`." if schema.extends else ""
+        internal = " Internal: `email` refuses it without `--internal`." if schema.internal else ""
+        parts.append(
+            f"#### `{schema.name}`: {schema.called}\n\n{schema.doc}{extends}{internal}\n\n"
+            f"{describe(schema, 'markdown')}\n"
+        )
+    common = "\n".join(f"| `{n}` | {kind} | {doc} |" for n, kind, doc in common_fields())
+    parts.append(
+        "#### Fields every document has\n\n| field | kind | what it is |\n|---|---|---|\n"
+        f"{common}\n| `priority` | mapping | {PRIORITY_DOC} |\n"
+    )
+    return "\n".join(parts)
 
 
 def type_json_schema(name: str, folder: Path) -> str:

@@ -20,6 +20,7 @@ import typing
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 from urllib.parse import unquote
@@ -139,6 +140,12 @@ def _describe(node: yaml.Node) -> str:
     return repr(node.value)
 
 
+@cache
+def type_hints(cls: type) -> dict[str, Any]:
+    """A model's field types, evaluated once per class (from their text, a compile each)."""
+    return typing.get_type_hints(cls)
+
+
 def _required(field: dataclasses.Field[Any]) -> bool:
     return field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
 
@@ -157,7 +164,7 @@ def _blank(hint: Any) -> Any:
         return blanks[hint]
     if dataclasses.is_dataclass(hint):
         model = typing.cast(type, hint)
-        hints = typing.get_type_hints(model)
+        hints = type_hints(model)
         return model(**{f.name: _blank(hints[f.name]) for f in user_fields(model) if _required(f)})
     raise TypeError(f"required model field of type {hint!r} has no blank")  # a bug
 
@@ -209,7 +216,7 @@ class Reader:
             self.problem(node, path, f"expected a mapping of fields, got {_describe(node)}")
             return None
         fields = {f.name: f for f in user_fields(cls)}
-        hints = typing.get_type_hints(cls)
+        hints = type_hints(typing.cast(type, cls))
         values: dict[str, Any] = {}
         seen: set[str] = set()
         for key_node, value_node in node.value:
@@ -573,16 +580,27 @@ def _check_lang(lang: str, reader: Reader) -> None:
         )
 
 
-def _check_characters(model: Document | Kit, reader: Reader) -> None:
-    """Every character must be in a bundled font; name the ones that are not."""
+_CJK = {"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "IDEOGRAPHIC", "KANGXI"}
+"""First words of the Unicode names of the Chinese, Japanese and Korean characters."""
+
+
+def _check_characters(model: Document | Kit, reader: Reader, config: Config) -> None:
+    """Every character must be in a bundled or project font; name the ones that are not."""
     for path, text, _ in strings(model):
-        missing = fonts.uncovered([text])
+        missing = fonts.uncovered([text], config)
         if missing:
             more = f" (and {len(missing) - 4} more)" if len(missing) > 4 else ""
+            cjk = any(name.split(" ", 2)[1] in _CJK for name in missing)
             reader.problem_at(
                 path,
-                f"no bundled font has {', '.join(missing[:4])}{more}; "
-                "they would print in a system font or not at all",
+                f"no font has {', '.join(missing[:4])}{more}; "
+                + (
+                    "Chinese, Japanese and Korean need a project font: e.g. take "
+                    "NotoSansCJK-Regular.ttc from Debian's fonts-noto-cjk package into fonts/ "
+                    "and declare it in pressbrief.yaml (see README: Brand fonts)"
+                    if cjk
+                    else "they would print in a system font or not at all"
+                ),
             )
 
 
@@ -651,7 +669,7 @@ def load_brief(file: Path, config: Config, problems: list[Problem]) -> Document 
     _check_lang(document.lang, reader)
     _check_markdown(document, config.root, reader)
     _check_fields(document, config.root, reader)
-    _check_characters(document, reader)
+    _check_characters(document, reader, config)
     if document.embargo and config.timezone and not isinstance(document.embargo.tzinfo, ZoneInfo):
         try:  # an offset only: the project's zone names it, if the offset is the zone's
             document = dataclasses.replace(
@@ -673,7 +691,7 @@ def load_briefs(files: list[Path], config: Config) -> list[Document]:
     return [d for d in documents if d is not None]
 
 
-def load_kit(file: Path, slugs: list[str], problems: list[Problem]) -> Kit | None:
+def load_kit(file: Path, slugs: list[str], config: Config, problems: list[Problem]) -> Kit | None:
     """Read one kit definition; `slugs` are the briefs the project has. Problems are
     appended; a kit with problems is still returned (its fields at defaults where wrong) so
     that its briefs can be checked in the same run; None if it could not be read at all."""
@@ -697,5 +715,5 @@ def load_kit(file: Path, slugs: list[str], problems: list[Problem]) -> Kit | Non
             )
         seen.add(slug)
     _check_lang(kit.lang, reader)
-    _check_characters(kit, reader)
+    _check_characters(kit, reader, config)
     return markdown.typeset(dataclasses.replace(kit, slug=file.stem, source=file))

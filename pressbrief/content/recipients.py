@@ -14,8 +14,6 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from email_validator import EmailNotValidError, validate_email
-
 from ..errors import ContentError, Problem
 from ..files import read_regular
 from .yamlfile import suggest
@@ -36,6 +34,8 @@ class Recipient:
 
 def address_problem(address: str) -> str | None:
     """Why `address` is not an email address, or None if it is one. Syntax only: no DNS."""
+    from email_validator import EmailNotValidError, validate_email  # 40 ms: when needed
+
     try:
         validate_email(address, check_deliverability=False)
     except EmailNotValidError as error:

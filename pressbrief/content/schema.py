@@ -397,11 +397,10 @@ def describe(schema: Schema, fmt: Literal["text", "markdown"] = "text") -> str:
     """The reference of a type's fields, as `pressbrief types NAME` prints it (text) or the
     README shows it (markdown)."""
     lines = []
-    for field, depth in _walk(schema.fields):
+    for field, depth, path in _walk(schema.fields):
         needed = "required" if field.required else _default_words(field)
         if fmt == "markdown":
-            name = "&nbsp;&nbsp;" * depth + f"`{field.name}`"
-            lines.append(f"| {name} | {kind_of(field)} | {needed} | {field.doc} |")
+            lines.append(f"| `{path}` | {kind_of(field)} | {needed} | {field.doc} |")
         else:
             lines.append(f"  {'  ' * depth}{field.name}: {kind_of(field)}, {needed}. {field.doc}")
     if fmt == "markdown":
@@ -421,10 +420,14 @@ def _default_words(field: FieldSpec) -> str:
     )
 
 
-def _walk(fields: tuple[FieldSpec, ...], depth: int = 0) -> Iterator[tuple[FieldSpec, int]]:
+def _walk(
+    fields: tuple[FieldSpec, ...], depth: int = 0, prefix: str = ""
+) -> Iterator[tuple[FieldSpec, int, str]]:
+    """Each field with its depth and dotted path, the fields inside it after it."""
     for field in fields:
-        yield field, depth
-        yield from _walk(_inner(field), depth + 1)
+        path = f"{prefix}{field.name}"
+        yield field, depth, path
+        yield from _walk(_inner(field), depth + 1, f"{path}.")
 
 
 def _inner(field: FieldSpec) -> tuple[FieldSpec, ...]:
@@ -451,6 +454,7 @@ def json_schema(schema: Schema) -> dict[str, Any]:
     """A JSON Schema (draft 2020-12) of the type's YAML, for editors (the YAML language
     server): field names, kinds, required fields, choices and docs."""
     properties = {name: _json_common(name, kind, doc) for name, kind, doc in common_fields()}
+    properties["type"] = {"description": properties["type"]["description"], "const": schema.name}
     own = list(schema.fields)
     if (priority := priority_field(schema)) is not None:
         own.append(priority)

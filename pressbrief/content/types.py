@@ -39,12 +39,17 @@ _LAYOUT_KEYS = {
 
 def search_path(project_root: Path | None) -> list[Path]:
     """Folders searched for layouts, in order: the project's `layouts/`, then built-ins."""
+    return list(_search_path(project_root))
+
+
+@cache
+def _search_path(project_root: Path | None) -> tuple[Path, ...]:
     path = [LAYOUTS_DIR.resolve()]
     if project_root is not None:
         own = (project_root / "layouts").resolve()
         if own != path[0]:
             path.insert(0, own)
-    return path
+    return tuple(path)
 
 
 def available(project_root: Path | None, role: str = "brief") -> list[str]:
@@ -54,12 +59,26 @@ def available(project_root: Path | None, role: str = "brief") -> list[str]:
         {
             d.name
             for folder in search_path(project_root)
-            if folder.is_dir()
-            for d in folder.iterdir()
-            if not d.name.startswith("_")
-            and (d / "layout.yaml").is_file()
-            and _role(d / "layout.yaml") == role
+            for d in _layouts_in(folder)
+            if _role(d / "layout.yaml") == role
         }
+    )
+
+
+def _layouts_in(folder: Path) -> tuple[Path, ...]:
+    """The layout folders in `folder`, listed again only when it changes (a layout added)."""
+    try:
+        return _listed(folder, folder.stat().st_mtime_ns)
+    except OSError:
+        return ()
+
+
+@cache
+def _listed(folder: Path, mtime: int) -> tuple[Path, ...]:
+    return tuple(
+        d
+        for d in sorted(folder.iterdir())
+        if not d.name.startswith("_") and (d / "layout.yaml").is_file()
     )
 
 

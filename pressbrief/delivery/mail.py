@@ -35,6 +35,7 @@ from ..content.recipients import Recipient, needs_smtputf8
 from ..content.schema import dek
 from ..content.types import lineage
 from ..errors import MailError
+from ..typeset.chart import quantity
 from ..typeset.dateline import dateline
 from ..typeset.html import date_time, format_embargo
 from ..typeset.layouts import find_layout
@@ -113,6 +114,7 @@ def write_letters(
         md_inline=markdown.render_inline,
         tel=_tel,
         dek=dek,
+        quantity=quantity,
         dateline=dateline,
         date_time=date_time,
     )

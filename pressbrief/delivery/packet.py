@@ -34,8 +34,6 @@ from .mail import (
 )
 from .smtp import DEADLINES, RETRY_DELAYS, Deadlines
 
-ATTACH = ("kit", "briefs")
-
 
 def email_packet(
     source: Path,

@@ -1,6 +1,7 @@
 """A kit's pages (pypdf writer) → one font subset per face, shared by every page.
 
-Each brief's PDF embeds its own subsets of the bundled fonts, so a merged kit would carry
+Each brief's PDF embeds its own subsets of the bundled and project fonts (static files, see
+`content.projectfonts`), so a merged kit would carry
 one copy of each face per brief. WeasyPrint subsets with glyph ids kept (HarfBuzz's
 RETAIN_GIDS) and writes Identity-H CID fonts, so the codes in every content stream are
 glyph ids of the original font. That lets one subset of the original font, holding the
@@ -36,7 +37,7 @@ from pypdf.generic import (
 )
 
 from ..assets import VERSION
-from ..content.fonts import faces
+from ..content.fonts import Face, faces
 from ..errors import OutputError
 from ..files import write_atomic
 
@@ -50,7 +51,7 @@ _DROP_TABLES = ["BASE", "DSIG", "EBDT", "EBLC", "EBSC", "JSTF", "LTSH", "PCLT", 
 
 @dataclass
 class _Face:
-    """Everything the kit's pages use of one bundled face."""
+    """Everything the kit's pages use of one face."""
 
     path: Path
     widths: dict[int, float] = field(default_factory=dict)
@@ -60,17 +61,18 @@ class _Face:
 
 
 @cache
-def _bundled_by_postscript_name() -> dict[str, Path]:
+def _by_postscript_name(project: tuple[Face, ...]) -> dict[str, Path]:
     names = {}
-    for face in faces():
+    for face in (*faces(), *project):
         with TTFont(face.path, lazy=True) as font:
             names[str(font["name"].getDebugName(6))] = face.path
     return names
 
 
-def share_fonts(writer: PdfWriter, store: Path) -> None:
-    """Replace every page's subsets of a bundled face by one shared subset; subsets are kept
-    in `store`, so re-assembling a kit whose glyphs did not change subsets nothing."""
+def share_fonts(writer: PdfWriter, store: Path, project: tuple[Face, ...]) -> None:
+    """Replace every page's subsets of a bundled or `project` face by one shared subset;
+    subsets are kept in `store`, so re-assembling a kit whose glyphs did not change subsets
+    nothing."""
     found: dict[str, _Face] = {}
     names: dict[int, str | None] = {}
     for page in writer.pages:
@@ -89,9 +91,9 @@ def share_fonts(writer: PdfWriter, store: Path) -> None:
             if key not in names:
                 names[key] = _postscript_name(program.get_data())
             postscript = names[key]
-            path = _bundled_by_postscript_name().get(postscript or "")
+            path = _by_postscript_name(project).get(postscript or "")
             if path is None:
-                continue  # not a bundled font: left as it is
+                continue  # not a font of ours: left as it is
             face = found.setdefault(str(postscript), _Face(path))
             face.model = face.model or font
             face.widths.update(_widths(descendant.get("/W", ArrayObject())))

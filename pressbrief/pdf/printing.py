@@ -49,6 +49,14 @@ NEUTRALS = {"ink": 1.0, "ink-soft": 0.85, "ink-muted": 0.75, "ink-faint": 0.55, 
 in: K only, so a press prints black text with one plate, never four. Each tint matches the
 lightness of the layout's screen grey under ISO Coated v2 (#1d1d1f → K 100, #4a505c and
 #3b4150 → K 85, #5b6270 → K 75, #8a909c → K 55); paper is no ink at all."""
+SCREEN_NEUTRALS = {
+    "ink": "#1d1d1f",
+    "ink-soft": "#4a505c",
+    "ink-muted": "#5b6270",
+    "ink-faint": "#8a909c",
+    "paper": "#fff",
+}
+"""The same neutrals on screen (the layouts' CSS fallbacks)."""
 
 _SLUG_FONT = FONTS_DIR / "noto-serif" / "NotoSerif-Regular.ttf"
 _SLUG_SIZE = 6.0
@@ -67,12 +75,32 @@ def _cmyk(values: list[float]) -> str:
     return f"device-cmyk({' '.join(f'{v:g}' for v in values)})"
 
 
+def palette(config: Config) -> dict[str, str]:
+    """Colour name ('primary', 'accent', 'tint', 'ink', 'ink-muted', …) → the CSS colour
+    it prints in, in the config's profile: on screen the brand's and the screen greys; in
+    print K-only neutrals and, when `print.cmyk` gives them, the brand's device CMYK. For
+    what the layouts' CSS variables cannot reach (an inline SVG); `profile_css` sets them."""
+    brand = config.brand
+    colours = {"primary": brand.primary, "accent": brand.accent, "tint": brand.tint}
+    if config.profile != "print":
+        return colours | SCREEN_NEUTRALS
+    colours |= {name: _cmyk([0, 0, 0, k]) for name, k in NEUTRALS.items()}
+    cmyk = config.print.cmyk
+    if cmyk is not None:
+        printed = {"primary": cmyk.primary, "accent": cmyk.accent, "tint": cmyk.tint}
+        colours |= {
+            name: _cmyk([float(v) / 100 for v in value.split()]) for name, value in printed.items()
+        }
+    return colours
+
+
 def profile_css(config: Config) -> str:
     """CSS of the config's profile: nothing but a zero bleed on screen."""
     if config.profile != "print":
         return ":root { --bleed: 0pt; }"
     bleed = config.print.bleed
-    neutrals = " ".join(f"--{name}: {_cmyk([0, 0, 0, k])};" for name, k in NEUTRALS.items())
+    colours = palette(config)
+    neutrals = " ".join(f"--{name}: {colours[name]};" for name in NEUTRALS)
     css = [
         f"@page {{ bleed: {bleed}; }}",
         f":root {{ --bleed: {bleed}; {neutrals} }}",
@@ -80,13 +108,8 @@ def profile_css(config: Config) -> str:
         f'@color-profile device-cmyk {{ src: url("{CMYK_PROFILE.as_uri()}"); '
         "components: cyan, magenta, yellow, black; }",
     ]
-    cmyk = config.print.cmyk
-    if cmyk is not None:
-        colours = {"primary": cmyk.primary, "accent": cmyk.accent, "tint": cmyk.tint}
-        values = " ".join(
-            f"--{name}: {_cmyk([float(v) / 100 for v in value.split()])};"
-            for name, value in colours.items()
-        )
+    if config.print.cmyk is not None:
+        values = " ".join(f"--{name}: {colours[name]};" for name in ("primary", "accent", "tint"))
         css.append(f":root {{ {values} }}")
     return "\n".join(css)
 

@@ -4,12 +4,13 @@ reachable from its structure tree, ready for an accessibility checker.
 WeasyPrint 70 tags the content of page-margin boxes (the running footer) but leaves those
 elements out of the tree on purpose, so a reader meets marked content that belongs to
 nothing. Here that content becomes what it is, a pagination artifact, and the orphaned
-elements go. Two more repairs: a list label that WeasyPrint put inside the item's body
+elements go. Three more repairs: a list label that WeasyPrint put inside the item's body
 (`Lbl` in `LBody`, see `pdf._list_labels`) moves up to the item, or goes when it has no
-text (a bullet drawn as a background); and a link's annotations that lie inside another
-annotation of the same link (WeasyPrint writes one per box of a link, five for a contents
-entry) are dropped, so each link is one annotation. A print file (PDF/X-4) also claims
-PDF/UA-1 in its XMP metadata, as the screen file does.
+text (a bullet drawn as a background); a table's header cells get the /Scope WeasyPrint
+leaves out (row headers beside data, column headers in a row of their own); and a link's
+annotations that lie inside another annotation of the same link (WeasyPrint writes one per
+box of a link, five for a contents entry) are dropped, so each link is one annotation. A
+print file (PDF/X-4) also claims PDF/UA-1 in its XMP metadata, as the screen file does.
 
 Page content is rewritten at the bytes of its `BDC` operators, never parsed as a whole: a
 parse would cost more than the layout of the page.
@@ -58,6 +59,8 @@ def complete(pdf: bytes, print_shop: bool) -> bytes:
     for element in _elements(tree):
         if element.get("/S") == NameObject("/LI"):
             _lift_label(element)
+        elif element.get("/S") == NameObject("/TR"):
+            _scope_headers(element)
     for page in writer.pages:
         _one_annotation_per_link(page, tree, parents)
     if print_shop:
@@ -109,6 +112,19 @@ def _lift_label(item: DictionaryObject) -> None:
         assert item.indirect_reference is not None, "structure elements are indirect objects"
         label[NameObject("/P")] = item.indirect_reference
         _kid_array(item).insert(0, moved)
+
+
+def _scope_headers(row: DictionaryObject) -> None:
+    """Each header cell of table row `row` says what it heads (/Scope): its row, when the
+    row holds data cells too (a label column), else its column (a header row). WeasyPrint
+    links data cells to their headers (/Headers) but gives the headers no scope."""
+    cells = [as_dict(kid) for kid in kids(row) if isinstance(kid.get_object(), DictionaryObject)]
+    scope = "/Row" if any(cell.get("/S") == NameObject("/TD") for cell in cells) else "/Column"
+    for cell in cells:
+        if cell.get("/S") == NameObject("/TH"):
+            attributes = as_dict(cell.setdefault(NameObject("/A"), DictionaryObject()))
+            attributes[NameObject("/O")] = NameObject("/Table")
+            attributes[NameObject("/Scope")] = NameObject(scope)
 
 
 def _first_kid(element: DictionaryObject, role: str) -> DictionaryObject | None:

@@ -142,18 +142,19 @@ def _collect_errors(into: list[str]) -> Iterator[None]:
 
 
 class Renderer:
-    """Lays out HTML with one font configuration; create one per process (never fork it).
+    """Lays out HTML with one font configuration; one per process and set of fonts (never
+    fork it).
 
-    `font_css` (the @font-face rules of the bundled fonts, in `font_folder`) is parsed
-    once: loading the font files into the configuration is the costliest part of a CSS
-    parse, and every document of the process uses the same fonts."""
+    `font_css` (the @font-face rules of the bundled and project fonts, in `font_folders`)
+    is parsed once: loading the font files into the configuration is the costliest part of
+    a CSS parse, and every document of the process with these fonts uses them."""
 
-    def __init__(self, font_css: str, font_folder: Path) -> None:
+    def __init__(self, font_css: str, font_folders: Iterable[Path]) -> None:
         self.font_config = FontConfiguration()
         self.fonts = weasyprint.CSS(
             string=font_css,
             font_config=self.font_config,
-            url_fetcher=SandboxFetcher([font_folder]),
+            url_fetcher=SandboxFetcher(font_folders),
         )
 
     def parse(

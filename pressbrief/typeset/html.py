@@ -6,8 +6,12 @@ Colours and fonts from the config are validated before they reach the CSS. Templ
 filters for what is printed the same way everywhere: `md` and `md_inline` (Markdown),
 `long_date` ("November 23, 2026"), `embargo` ("9:00 a.m. ET, Monday, November 23, 2026"),
 `date_time` ("November 23, 2026, 4:15 p.m. ET"), `short_url` (an address as it reads on
-paper, "jhi.org/choosing-to-lead"), `dateline` ("PORTLAND, Ore. —") and `qr` (a QR code
-of an address, an SVG `data:` URL for an <img>).
+paper, "jhi.org/choosing-to-lead"), `dateline` ("PORTLAND, Ore. —"), `qr` (a QR code of an
+address, an SVG `data:` URL for an <img>), `chart` (a chart's data as an SVG drawing,
+`chart.svg`) and `quantity` (a number with its unit); they get the document's writing
+`direction` ("ltr" or "rtl", from its language) for <html dir>, `direction_of` a text's own
+(its first letter's: `markdown.direction`), and `isolate` sets a title written the other
+way apart (`markdown.isolated`).
 """
 
 from __future__ import annotations
@@ -22,10 +26,10 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..assets import LAYOUTS_DIR, VERSION
-from ..content import markdown, zones
+from ..content import fonts, markdown, zones
 from ..content.model import Config, Document, Kit
-from ..pdf.printing import PRINT_FALLBACK_DATE, profile_css
-from . import qr
+from ..pdf.printing import PRINT_FALLBACK_DATE, palette, profile_css
+from . import chart, qr
 from .dateline import dateline
 from .layouts import Layout
 
@@ -37,6 +41,16 @@ set before the layout's own CSS, which may override it."""
 PARTS = LAYOUTS_DIR / "_shared" / "parts.css"
 """Styles of the parts in _shared/parts.html (release line, contacts, QR code…), set
 after the furniture."""
+
+
+RIGHT_TO_LEFT = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "ckb", "dv", "sd", "ug"})
+"""Languages written right to left, by primary subtag."""
+
+
+def direction(lang: str) -> str:
+    """The writing direction of a language tag, "rtl" or "ltr", from its primary subtag
+    ("ar-EG" is Arabic, "rtl")."""
+    return "rtl" if lang.split("-")[0].lower() in RIGHT_TO_LEFT else "ltr"
 
 
 def long_date(value: date) -> str:
@@ -96,13 +110,18 @@ def timestamp(day: date | None, required: bool = False) -> datetime | None:
     return PRINT_FALLBACK_DATE if required else None
 
 
+def heading_font(config: Config) -> str:
+    """The font family list of headings and labels: the brand's, then the bundled ones."""
+    return fonts.stack(config.brand.heading_font, heading=True)
+
+
 def brand_css(config: Config) -> str:
     """The config's brand as CSS custom properties (values were validated by `config`)."""
     brand = config.brand
     return (
         f":root {{ --primary: {brand.primary}; --accent: {brand.accent}; "
-        f'--tint: {brand.tint}; --heading-font: "{brand.heading_font}", "Inter", '
-        f'"Noto Serif"; --body-font: "{brand.body_font}", "Noto Serif", "Inter"; }}\n'
+        f"--tint: {brand.tint}; --heading-font: {heading_font(config)}; "
+        f"--body-font: {fonts.stack(brand.body_font, heading=False)}; }}\n"
         f"@page {{ size: {config.paper}; }}"
     )
 
@@ -125,8 +144,11 @@ def stylesheet(config: Config, layout: Layout) -> str:
     )
 
 
-def _render(layout: Layout, config: Config, day: date | None, template: str, **context: Any) -> str:
-    """Render `template` of `layout` with what every pressbrief document shares."""
+def _render(
+    layout: Layout, config: Config, day: date | None, template: str, lang: str, **context: Any
+) -> str:
+    """Render `template` of `layout`, in the language `lang`, with what every pressbrief
+    document shares."""
     created = timestamp(day, required=config.profile == "print")
     logo = None
     if config.organization.logo:
@@ -134,14 +156,18 @@ def _render(layout: Layout, config: Config, day: date | None, template: str, **c
         logo = (config.root / config.organization.logo).resolve().as_uri()
     black = qr.PRINT_BLACK if config.profile == "print" else qr.SCREEN_BLACK
     layout.environment.filters.update(
-        md=partial(markdown.render, for_print=True),
-        md_inline=partial(markdown.render_inline, for_print=True),
+        md=partial(markdown.render, for_print=True, lang=lang),
+        md_inline=partial(markdown.render_inline, for_print=True, lang=lang),
         long_date=long_date,
         embargo=format_embargo,
         date_time=date_time,
         short_url=short_url,
+        chart=partial(chart.svg, colours=palette(config), font=heading_font(config)),
+        quantity=chart.quantity,
         dateline=dateline,
         qr=partial(qr.data_uri, dark=black),
+        direction_of=markdown.direction,
+        isolate=markdown.isolated,
     )
     return layout.render(
         template,
@@ -151,6 +177,7 @@ def _render(layout: Layout, config: Config, day: date | None, template: str, **c
         logo=logo,
         created=created.strftime("%Y-%m-%dT%H:%M:%SZ") if created else None,
         generator=f"pressbrief {VERSION}",
+        direction=direction(lang),
         **context,
     )
 
@@ -164,6 +191,7 @@ def build_html(brief: Document, config: Config, layout: Layout, dropped: Sequenc
         config,
         brief.date,
         "template.html",
+        brief.lang,
         brief=brief,
         embargo=embargo,
         dropped=tuple(dropped),
@@ -210,10 +238,10 @@ def build_kit_html(kit: Kit, config: Config, layout: Layout, page: str, **contex
     """The HTML of a kit's own pages in `layout` (kit-cover): `page` is the template of the
     cover and contents (template.html), the duplex notes pages (notes.html) or the folios
     printed on the briefs (folios.html)."""
-    return _render(layout, config, kit.date, page, kit=kit, **context)
+    return _render(layout, config, kit.date, page, kit.lang, kit=kit, **context)
 
 
 def build_back_cover_html(config: Config, layout: Layout) -> str:
     """The HTML of a booklet's back cover (kit-cover's back.html): the organization's mark
     and press contact."""
-    return _render(layout, config, None, "back.html")
+    return _render(layout, config, None, "back.html", "en")

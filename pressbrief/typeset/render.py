@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..assets import COLOR_DIR, FONTS_DIR
-from ..content import fonts
+from ..content import fonts, projectfonts
 from ..content.config import load_config
 from ..content.model import Config, Document
 from ..content.read import load_briefs
@@ -49,14 +49,23 @@ class Rendered:
     dropped: tuple[str, ...] = ()
 
 
+def renderer(config: Config) -> Renderer:
+    """This process's renderer for the fonts of `config` (the bundled ones and the
+    project's): fonts are configured once per process and set of fonts."""
+    if not config.brand.fonts:
+        return _renderer((), (FONTS_DIR,))
+    assert config.root is not None
+    return _renderer(projectfonts.faces(config), (FONTS_DIR, config.root / projectfonts.CACHE))
+
+
 @cache
-def renderer() -> Renderer:
-    """This process's renderer (fonts are configured once per process). It is let go at
-    exit, before the interpreter takes apart the modules its font configuration needs."""
+def _renderer(project: tuple[fonts.Face, ...], folders: tuple[Path, ...]) -> Renderer:
+    """A renderer is let go at exit, before the interpreter takes apart the modules its
+    font configuration needs."""
     from ..pdf.weasy import Renderer
 
-    atexit.register(renderer.cache_clear)
-    return Renderer(fonts.font_face_css(), FONTS_DIR)
+    atexit.register(_renderer.cache_clear)
+    return Renderer(fonts.font_face_css(project), folders)
 
 
 def render_pdf(
@@ -168,7 +177,7 @@ def _parse(html: str, base: Path, config: Config, layout: Layout) -> Parsed:
     assert config.root is not None
     roots = (config.root, layout.folder, FONTS_DIR, COLOR_DIR)
     css = stylesheet(config, layout)
-    return renderer().parse(html, (css, layout.folder), base, roots, config.limits)
+    return renderer(config).parse(html, (css, layout.folder), base, roots, config.limits)
 
 
 def _check(parsed: Parsed, source: Path) -> None:
