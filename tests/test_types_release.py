@@ -8,6 +8,7 @@ import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import pypdfium2 as pdfium
 import pytest
@@ -18,6 +19,8 @@ from pressbrief import Rendered, render_brief
 from pressbrief.assets import LAYOUTS_DIR
 from pressbrief.content.recipients import Recipient
 from pressbrief.delivery.packet import open_packet, packet_letters
+from pressbrief.pdf.images import MAX_SVG_ELEMENTS
+from pressbrief.pdf.weasy import SandboxFetcher
 from pressbrief.typeset import qr
 from pressbrief.typeset.dateline import STATES, dateline
 
@@ -299,3 +302,15 @@ def test_the_email_shows_the_release_lead_and_quotes_and_the_statement_text() ->
         assert "Issued October 9, 2016, 11:15 p.m. ET" in body
         assert "Tonight both candidates were asked about Syria" in body
         assert "“Tonight" not in body
+
+
+def test_the_sandbox_serves_svg_data_urls_only_within_the_limits(tmp_path: Path) -> None:
+    fetcher = SandboxFetcher([tmp_path])
+    served = fetcher.fetch(qr.data_uri("https://jhi.example/x"))
+    assert served.content_type == "image/svg+xml"
+    assert b"<path" in served.read()
+    with pytest.raises(ValueError, match="does not fetch data:text/html"):
+        fetcher.fetch("data:text/html,<p>hello</p>")
+    flood = "<svg xmlns='http://www.w3.org/2000/svg'>" + "<rect/>" * (MAX_SVG_ELEMENTS + 1)
+    with pytest.raises(ValueError, match="more than"):
+        fetcher.fetch("data:image/svg+xml," + quote(flood + "</svg>"))
