@@ -810,3 +810,25 @@ def test_a_claim_left_by_a_run_that_died_is_kept_unconfirmed(
     assert len(report.sent) == 1 and len(report.held) == 1
     assert (folder / "unconfirmed" / claimed.name).exists()
     assert not list(claims.iterdir()) and len(handler.received) == 1
+
+
+def test_the_plain_text_part_prints_the_writers_characters_unescaped(
+    project: Callable[..., Path],
+    with_logo: str,
+    smtp: tuple[Handler, int],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A bug report: each type's plain-text part is included by the email layout, and was
+    HTML-escaped there ('don&#39;t'); text is text."""
+    _, port = smtp
+    folder = mail_project(project, with_logo, port)
+    brief = folder / "content" / "a.yaml"
+    brief.write_text(MINIMAL.replace("One point.", "Voters don't know it & <b>care</b>."))
+    assert run("email", brief, "--to", folder / "reporters.csv", "--dry-run") == 0
+    capsys.readouterr()
+    (file, *_) = sorted((folder / "outbox").glob("*.eml"))
+    message = email.message_from_bytes(file.read_bytes(), policy=email.policy.default)
+    text = message.get_body(("plain",)).get_content()
+    assert "Voters don't know it & <b>care</b>." in text
+    html = message.get_body(("html",)).get_content()
+    assert "<b>care" not in html and "&lt;b&gt;care" in html

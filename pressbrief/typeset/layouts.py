@@ -199,7 +199,7 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     `__globals__`, no `os`), so it cannot run commands."""
     return _Sandbox(
         loader=_Loader(list(folders)),  # inherited templates, other layouts, _shared/
-        autoescape=True,
+        autoescape=jinja2.select_autoescape(disabled_extensions=("txt",), default=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
