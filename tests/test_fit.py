@@ -349,8 +349,11 @@ def test_priorities_written_wrong_are_reported_at_their_lines(
     ]
 
 
-def test_no_paragraph_or_quote_ends_on_a_line_of_one_word(examples: Path) -> None:
+def test_no_paragraph_or_quote_has_a_line_of_one_word(examples: Path) -> None:
     for path in sorted((examples / "content").glob("*.yaml")):
         for lines in fitted(path, "letter").pages.lines_of("p"):
             if len(lines) > 1:
                 assert len(lines[-1].split()) > 1, f"{path.stem}: a runt: {lines[-2:]}"
+                # nor does a line inside a paragraph hold one word (a loose break)
+                alone = [line for line in lines[:-1] if len(line.split()) < 2]
+                assert not alone, f"{path.stem}: a line of one word in {lines}"

@@ -409,3 +409,23 @@ def test_briefs_with_spaces_quotes_and_accents_in_their_names_join_a_kit(
         for annotation in (a.get_object() for a in reader.pages[1].get("/Annots", []))
     }
     assert targets == {f"Go to: A Brief {i} Brief": i + 2 for i in range(3)}
+
+
+def test_a_kit_mixes_document_types_and_names_each_in_its_contents(kit_pdf: Path) -> None:
+    reader = PdfReader(kit_pdf)
+    contents = normalise(reader.pages[1].extract_text())
+    for kind in ("ISSUE BRIEF", "PRESS RELEASE", "MEDIA ADVISORY", "FACT SHEET"):
+        assert normalise(kind) in contents, kind
+    pages = [normalise(page.extract_text()) for page in reader.pages[2:]]
+    assert normalise("FOR IMMEDIATE RELEASE") in pages[3] and "###" in pages[3]
+    assert normalise("For planning purposes only") in pages[4]
+    assert normalise("WHO") in pages[4] and normalise("WHERE") in pages[4]
+    assert "84.0" in pages[5]  # the fact sheet's chart, as text
+
+
+def test_a_title_keeps_its_last_two_words_and_a_name_together() -> None:
+    from pressbrief.typeset.html import tie
+
+    assert tie("Before the St. Louis Debate") == "Before the St.\u00a0Louis\u00a0Debate"
+    assert tie("Debate Night Briefing Book") == "Debate Night Briefing\u00a0Book"
+    assert tie("Alone") == "Alone"

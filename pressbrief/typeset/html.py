@@ -53,6 +53,19 @@ def direction(lang: str) -> str:
     return "rtl" if lang.split("-")[0].lower() in RIGHT_TO_LEFT else "ltr"
 
 
+_TITLES = re.compile(r"\b(St|Mt|Ft|Dr|Mr|Mrs|Ms|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt)\. ")
+"""Abbreviations that belong with the word after them ('St. Louis', 'Sen. Warren')."""
+
+
+def tie(text: str) -> str:
+    """`text` with its last two words joined by a no-break space, so a line that breaks
+    never leaves one word alone on the last line (a title, a subhead), and an abbreviated
+    title or saint's name kept with the name it goes with."""
+    text = _TITLES.sub("\\1.\u00a0", text)
+    head, _, last = text.rpartition(" ")
+    return f"{head}\u00a0{last}" if head else text
+
+
 def long_date(value: date) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
@@ -168,6 +181,7 @@ def _render(
         qr=partial(qr.data_uri, dark=black),
         direction_of=markdown.direction,
         isolate=markdown.isolated,
+        tie=tie,
     )
     return layout.render(
         template,
