@@ -281,7 +281,7 @@ def test_duplex_starts_every_brief_on_a_right_hand_page_with_notes_on_the_back(
     folder = kit_project(project, with_logo, d="title: Duplex\nbriefs: [a, b]\nduplex: true\n")
     (folder / "content" / "b.yaml").write_text(MINIMAL.replace("Minimal", "Second") + questions)
     reader = PdfReader(one_kit(folder, "d", "d.pdf"))
-    texts = [page.extract_text() for page in reader.pages]
+    texts = [page.extract_text().replace("\xa0", " ") for page in reader.pages]
     # Cover, contents on the inside cover; each brief on a right-hand page, its notes on
     # the back: no blank page.
     assert len(texts) == 6
@@ -303,7 +303,7 @@ def test_duplex_opening_pages_of_odd_count_end_on_a_notes_page(
 ) -> None:
     text = "title: D\nbriefs: [a]\nduplex: true\ncontents: false\n"
     reader = PdfReader(one_kit(kit_project(project, with_logo, d=text), "d", "d.pdf"))
-    texts = [page.extract_text() for page in reader.pages]
+    texts = [page.extract_text().replace("\xa0", " ") for page in reader.pages]
     assert reader.page_labels == ["Cover", "i", "1", "2"]
     assert texts[1].startswith("D\nNotes\n") and "A Minimal Brief" in texts[2]
 
@@ -317,7 +317,7 @@ def test_folios_follow_a_brief_longer_than_a_page(
     options = BuildOptions(jobs=1, allow_overflow=True)
     (built,) = build_kit(folder / "kits" / "k.yaml", folder / "k.pdf", options)
     reader = PdfReader(built.output)
-    texts = [page.extract_text() for page in reader.pages]
+    texts = [page.extract_text().replace("\xa0", " ") for page in reader.pages]
     pages = len(texts) - 3  # of the long brief: all but the cover, contents and brief b
     assert pages >= 2
     assert reader.page_labels == ["Cover", "i", *(str(n) for n in range(1, pages + 2))]

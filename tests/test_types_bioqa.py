@@ -81,9 +81,9 @@ def test_the_bio_prints_the_person_their_picture_credit_and_how_to_book_them(
         "NATO and European security",
         "English, French, Polish",
         "TO BOOK AN INTERVIEW",
-        "Daniel Okafor",
+        "Marcus Reed",
         "(202) 555-0163",
-        "booking@jhi.example",
+        "mreed@jhi.example",
         "live television on debate nights.",
     ):
         assert part in text, part
@@ -376,4 +376,4 @@ def test_a_bio_email_shows_the_job_title_expertise_and_booking(mailing: Path) ->
     for body in bodies(message):
         assert "Director of Communications and Senior Fellow for Alliance Policy" in body
         assert "NATO and European security" in body and "Sanctions policy" in body
-        assert "Daniel Okafor" in body and "booking@jhi.example" in body
+        assert "Marcus Reed" in body and "mreed@jhi.example" in body

@@ -88,8 +88,8 @@ def test_the_advisory_prints_its_form_schedule_credentials_and_contacts(
     result = rendered[ADVISORY]
     text = " ".join(text_of(result.output).split())
     assert result.pages == 1
+    assert "FOR IMMEDIATE RELEASE" not in text  # an advisory is for planning, not release
     for part in (
-        "FOR IMMEDIATE RELEASE",
         "FOR PLANNING PURPOSES ONLY",
         "JHI Experts Brief Reporters on National Security",
         "WHO",
@@ -105,7 +105,7 @@ def test_the_advisory_prints_its_form_schedule_credentials_and_contacts(
         "jhi.example/live/st-louis",
         "Panelists at the briefing table",
         "Live trucks:",
-        "Laura Chen Director of Communications (202) 555-0151 lchen@jhi.example",
+        "Claire Whitfield Director of Communications (202) 555-0151 cwhitfield@jhi.example",
         "Marcus Reed Press Secretary (202) 555-0163 mreed@jhi.example",
     ):
         assert part in text, part
