@@ -99,7 +99,7 @@ def test_the_example_built_in_two_folders_has_the_same_bytes(
     built = []
     for folder in (tmp_path / "one", tmp_path / "two levels" / "déjà vu"):
         copy_project(REPO, folder, names)
-        build_project(folder, None, BuildOptions(jobs=1, force=True))
+        build_project(folder, None, BuildOptions(jobs=2, force=True))
         built.append(pdfs(folder / "dist"))
     examples = sorted((REPO / "content").glob("*.yaml"))
     assert list(built[0]) == [f"briefs/{e.stem}.pdf" for e in examples] + ["kits/debate-night.pdf"]
