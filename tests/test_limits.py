@@ -77,11 +77,11 @@ def test_a_worker_that_dies_fails_only_its_own_task(pool: Pool) -> None:
 
 def slow_project(folder: Path, config: str = "") -> Path:
     """A project with a brief that fits at once and one that takes its whole time limit
-    (50,000 opening brackets keep Markdown's link parser busy for minutes)."""
+    (100,000 opening brackets, one word of them, keep the layout busy for about a minute)."""
     (folder / "content").mkdir(parents=True)
     (folder / "pressbrief.yaml").write_text(config)
     (folder / "content" / "a-fast.yaml").write_text(MINIMAL)
-    slow = MINIMAL.replace("One sentence of summary.", '"' + "[" * 50_000 + '"')
+    slow = MINIMAL.replace("One sentence of summary.", '"' + "[" * 100_000 + '"')
     (folder / "content" / "b-slow.yaml").write_text(slow)
     return folder
 
