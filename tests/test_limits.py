@@ -114,12 +114,19 @@ def session_processes(session: int) -> list[int]:
     return found
 
 
+def _as_at_a_terminal() -> None:
+    """Ctrl-C as a terminal delivers it: a shell runs a background job (CI started with
+    `&`) with SIGINT ignored, and a child would inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_build(folder: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "pressbrief", "build", str(folder), "--jobs", "2"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        preexec_fn=_as_at_a_terminal,
     )
 
 
