@@ -19,8 +19,7 @@ from pathlib import Path
 
 import weasyprint
 
-from pressbrief import load_config, render_brief
-from pressbrief import check_project
+from pressbrief import check_project, load_config, render_brief
 from pressbrief.content.fonts import font_face_css
 from pressbrief.typeset.html import build_html, stylesheet
 from pressbrief.typeset.layouts import find_layout

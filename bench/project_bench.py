@@ -27,8 +27,7 @@ from pathlib import Path
 import weasyprint
 import yaml
 
-from pressbrief import BuildOptions, build_project, load_config
-from pressbrief import check_project
+from pressbrief import BuildOptions, build_project, check_project, load_config
 from pressbrief.build.kit import contents_entries, embargo_of, plan
 from pressbrief.content.fonts import font_face_css
 from pressbrief.typeset.fit import Fitted

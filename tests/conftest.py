@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 
@@ -30,6 +31,25 @@ def normalise(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
     text = text.replace("\u201d", '"').replace("\u00ad", "")
     return re.sub(r"[\s\-\u2010]+", "", text).casefold()
+
+
+def word_box(pdf: Path, word: str) -> tuple[float, float, float, float]:
+    """Left, top, right, bottom of `word` on the first page, in points from the top left."""
+    document = pdfium.PdfDocument(pdf)
+    page = document[0]
+    text = page.get_textpage()
+    found = text.search(word).get_next()
+    assert found, f"{word!r} not on the page"
+    start, count = found
+    boxes = [text.get_charbox(i) for i in range(start, start + count)]
+    height = page.get_height()
+    document.close()
+    return (
+        min(b[0] for b in boxes),
+        height - max(b[3] for b in boxes),
+        max(b[2] for b in boxes),
+        height - min(b[1] for b in boxes),
+    )
 
 
 def pdf_text(path: Path) -> str:

@@ -8,34 +8,13 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
 from pressbrief.build.proof import MARK, rasterize
 
-from .conftest import MINIMAL, REPO, run
-
-
-def word_box(pdf: Path, word: str) -> tuple[float, float, float, float]:
-    """Left, top, right, bottom of `word` on the first page, in points from the top left."""
-    document = pdfium.PdfDocument(pdf)
-    page = document[0]
-    text = page.get_textpage()
-    found = text.search(word).get_next()
-    assert found, f"{word!r} not on the page"
-    start, count = found
-    boxes = [text.get_charbox(i) for i in range(start, start + count)]
-    height = page.get_height()
-    box = (
-        min(b[0] for b in boxes),
-        height - max(b[3] for b in boxes),
-        max(b[2] for b in boxes),
-        height - min(b[1] for b in boxes),
-    )
-    document.close()
-    return box
+from .conftest import MINIMAL, REPO, run, word_box
 
 
 def magenta(diff: Path) -> Image.Image:

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from pressbrief import render_brief
 
-from .conftest import REPO, pdf_text
+from .conftest import REPO, pdf_text, word_box
 
 FIXTURES = REPO / "tests" / "fixtures" / "scripts"
 RIGHT_MARGIN = 612 - 36  # letter paper, 0.5 in margins, in points (one pixel each at 72 dpi)
@@ -118,25 +118,6 @@ def test_an_arabic_brief_is_set_right_to_left_and_mirrored(
     assert right_side > 5 * left_side, (right_side, left_side)
     (footer,) = char_boxes(pdf, lambda c: c == "@")
     assert footer[0] > 612 / 2, "the footer is not in the right-hand corner"
-
-
-def word_box(pdf: Path, word: str) -> tuple[float, float, float, float]:
-    """Left, top, right, bottom of `word` on the first page, in points from the top left."""
-    document = pdfium.PdfDocument(pdf)
-    page = document[0]
-    text = page.get_textpage()
-    found = text.search(word).get_next()
-    assert found, f"{word!r} not on the page"
-    start, count = found
-    boxes = [text.get_charbox(i) for i in range(start, start + count)]
-    height = page.get_height()
-    document.close()
-    return (
-        min(b[0] for b in boxes),
-        height - max(b[3] for b in boxes),
-        max(b[2] for b in boxes),
-        height - min(b[1] for b in boxes),
-    )
 
 
 ANALYSIS = """\
