@@ -21,3 +21,6 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test]"
+# Bytecode for the package, as a wheel's install writes it: every `pressbrief` command (and
+# test) would otherwise compile it again where PYTHONDONTWRITEBYTECODE is set.
+.venv/bin/python -m compileall -q pressbrief

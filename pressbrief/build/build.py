@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, TypeVar
 from ..content.model import Config, Document, Kit
 from ..content.project import Project, check_project, open_project, project_root_of, valid
 from ..content.read import load_brief, load_kit
+from ..content.types import available
 from ..errors import BuildError, ContentError, KitError, OutputError, PressbriefError, Problem
 from ..files import check_output, write_atomic
 from ..pdf.printing import finish
@@ -109,7 +110,8 @@ def load_kit_members(file: Path) -> tuple[Project, Kit, list[Document]]:
     kit = load_kit(file, slugs, project.config, problems)
     files = {f.stem: f for f in project.briefs}
     members = [] if kit is None else [files[s] for s in kit.briefs if s in files]
-    briefs = valid(members, problems, lambda f, p: load_brief(f, project.config, p))
+    names = available(project.root)
+    briefs = valid(members, problems, lambda f, p: load_brief(f, project.config, p, names))
     if problems or kit is None:
         raise ContentError(problems)
     return project, kit, briefs

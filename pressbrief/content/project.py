@@ -123,7 +123,8 @@ def check_project(folder: Path) -> Checked:
         project, problems = open_project(folder, defaults=True), list(error.problems)
     config_ok = not problems
     problems += [*slug_clashes(project.briefs), *slug_clashes(project.kits)]
-    briefs = valid(project.briefs, problems, lambda f, p: load_brief(f, project.config, p))
+    names = available(project.root)
+    briefs = valid(project.briefs, problems, lambda f, p: load_brief(f, project.config, p, names))
     slugs = [file.stem for file in project.briefs]
     kits = valid(project.kits, problems, lambda f, p: load_kit(f, slugs, project.config, p))
     return Checked(project, tuple(briefs), tuple(kits), tuple(problems), config_ok)

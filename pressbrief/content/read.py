@@ -17,7 +17,7 @@ import logging
 import re
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from datetime import date, datetime
 from functools import cache
@@ -604,9 +604,11 @@ def _check_characters(model: Document | Kit, reader: Reader, config: Config) -> 
             )
 
 
-def _type_of(config: Config, root: Path) -> Callable[[yaml.Node, Reader], type | None]:
+def _type_of(
+    config: Config, root: Path, names: Sequence[str]
+) -> Callable[[yaml.Node, Reader], type | None]:
     """The class a document file is read into, chosen by its `type:` (or the project's
-    default type); None, with the problem reported, if there is no such type."""
+    default type) among `names`; None, with the problem reported, if there is no such type."""
 
     def choose(node: yaml.Node, reader: Reader) -> type | None:
         name, where = config.default_type, node
@@ -615,7 +617,6 @@ def _type_of(config: Config, root: Path) -> Callable[[yaml.Node, Reader], type |
                 written = isinstance(value, yaml.ScalarNode) and str(value.value).strip()
                 if isinstance(key, yaml.ScalarNode) and key.value == "type" and written:
                     name, where = str(value.value).strip(), value
-        names = available(root)
         if name not in names:
             reader.problem(
                 where,
@@ -645,12 +646,16 @@ def _titled(document: Document) -> Document:
     return dataclasses.replace(document, title=" ".join(title.split()))
 
 
-def load_brief(file: Path, config: Config, problems: list[Problem]) -> Document | None:
+def load_brief(
+    file: Path, config: Config, problems: list[Problem], names: Sequence[str] = ()
+) -> Document | None:
     """Read one document of any type, filling defaults from `config`; problems are
-    appended, not raised (None if there was any)."""
+    appended, not raised (None if there was any). `names` are the types the project can
+    use, when the caller has listed them already (a project's many documents)."""
     assert config.root is not None
     before = len(problems)
-    document, reader = read_model(_type_of(config, config.root), file, problems)
+    names = names or available(config.root)
+    document, reader = read_model(_type_of(config, config.root, names), file, problems)
     if document is None:
         return None
     sections = getattr(document, "priority", None)
@@ -685,7 +690,9 @@ def load_brief(file: Path, config: Config, problems: list[Problem]) -> Document 
 def load_briefs(files: list[Path], config: Config) -> list[Document]:
     """Read every file; raise one ContentError listing every problem in every file."""
     problems: list[Problem] = []
-    documents = [load_brief(f, config, problems) for f in files]
+    assert config.root is not None
+    names = available(config.root)
+    documents = [load_brief(f, config, problems, names) for f in files]
     if problems:
         raise ContentError(problems)
     return [d for d in documents if d is not None]

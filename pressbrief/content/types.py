@@ -164,12 +164,9 @@ def setting(name: str, key: str, project_root: Path | None) -> Any:
 def schema_of(name: str, project_root: Path | None) -> Schema:
     """The schema of document type `name`, inherited fields first; LayoutError if a
     layout.yaml on the way is not well formed."""
-    return _schema(tuple(lineage(name, project_root)), _stamp(name, project_root))
-
-
-def _stamp(name: str, project_root: Path | None) -> tuple[int, ...]:
-    """When the layout.yaml files of a type last changed (a schema is read again then)."""
-    return tuple((f / "layout.yaml").stat().st_mtime_ns for f in lineage(name, project_root))
+    folders = tuple(lineage(name, project_root))
+    # When the layout.yaml files last changed: a schema is read again then.
+    return _schema(folders, tuple((f / "layout.yaml").stat().st_mtime_ns for f in folders))
 
 
 @cache
