@@ -1,7 +1,7 @@
 """Command line → one library call per command → printed results and an exit code.
 
 Exit codes: 0 success; 1 invalid content or config; 2 wrong command-line usage;
-3 a brief does not fit on one page; 4 layout or rendering error; 5 the PDF could not be
+3 a document does not fit its page budget; 4 layout or rendering error; 5 the PDF could not be
 written; 6 project folder or scaffolding problem; 7 a kit could not be assembled because
 one of its briefs failed; 8 an imposition that cannot be done; 9 a packet that cannot be
 emailed at all; 10 some messages were not accepted by the mail server; 11 pages are not
@@ -38,7 +38,7 @@ Exit codes:
   0  success
   1  invalid content or config (every problem is listed as FILE:LINE: field: message)
   2  wrong command-line usage
-  3  a brief does not fit on one page (no PDF written; see --allow-overflow)
+  3  a document does not fit its page budget (no PDF written; see --allow-overflow)
   4  layout or rendering error (missing layout, template error, refused resource)
   5  the PDF could not be written
   6  project folder or scaffolding problem
@@ -46,7 +46,8 @@ Exit codes:
   8  an imposition that cannot be done (unknown layout or sheet, not a PDF,
      pages larger than the sheet)
   9  a packet that cannot be emailed at all (no sender, over the size budget,
-     no password for the login, drafts without --allow-draft)
+     no password for the login, drafts without --allow-draft, an internal
+     document without --internal)
  10  some messages were not accepted by the mail server (they stay in outbox/),
      may not have been delivered (kept in unconfirmed/), or the server could
      not be reached
