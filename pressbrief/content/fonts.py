@@ -116,23 +116,23 @@ def coverage(paths: Iterable[tuple[Path, int]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-@cache
-def _bundled() -> frozenset[int]:
+def _points(ranges: str) -> frozenset[int]:
+    """The code points of `coverage`'s lines of ranges."""
     covered: set[int] = set()
-    for line in COVERAGE.read_text(encoding="ascii").split():
+    for line in ranges.split():
         first, _, last = line.partition("-")
         covered.update(range(int(first, 16), int(last, 16) + 1))
     return frozenset(covered)
 
 
 @cache
+def _bundled() -> frozenset[int]:
+    return _points(COVERAGE.read_text(encoding="ascii"))
+
+
+@cache
 def _covered(project: tuple[tuple[Path, int], ...]) -> frozenset[int]:
-    return frozenset(
-        int(first, 16) + offset
-        for line in coverage(project).split()
-        for first, last in [line.split("-")]
-        for offset in range(int(last, 16) - int(first, 16) + 1)
-    )
+    return _points(coverage(project))
 
 
 # Characters every font set handles without a glyph (line breaks, joiners, marks).
